@@ -1,0 +1,343 @@
+"""Indicators of a project, their yearly actuals, and the official achievement status."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.utils.translation import gettext_lazy as _
+
+from policies.models import localized
+
+from . import achievement
+from .values import format_value, format_value_with_year
+
+VALUE_DIGITS = 20
+VALUE_DECIMAL_PLACES = 4
+
+
+class Direction(models.TextChoices):
+    UP = achievement.Direction.UP.value, _("高いほど良い")
+    DOWN = achievement.Direction.DOWN.value, _("低いほど良い")
+
+
+class TargetKind(models.TextChoices):
+    NUMERIC = achievement.TargetKind.NUMERIC.value, _("数値")
+    MAINTAIN = achievement.TargetKind.MAINTAIN.value, _("現状維持")
+    INCREASE = achievement.TargetKind.INCREASE.value, _("増加・拡充")
+    DECREASE = achievement.TargetKind.DECREASE.value, _("減少")
+
+
+class AchievementStatus(models.TextChoices):
+    ACHIEVED = achievement.Status.ACHIEVED.value, _("達成")
+    MOSTLY_ACHIEVED = achievement.Status.MOSTLY_ACHIEVED.value, _("概ね達成")
+    NOT_ACHIEVED = achievement.Status.NOT_ACHIEVED.value, _("未達成")
+
+
+@dataclass
+class StatusCounts:
+    """Indicators per status; ``not_reported`` counts those with no status for the year."""
+
+    achieved: int = 0
+    mostly_achieved: int = 0
+    not_achieved: int = 0
+    not_reported: int = 0
+
+    def add(self, code: str | None):
+        field = code or "not_reported"
+        setattr(self, field, getattr(self, field) + 1)
+
+    @property
+    def total(self) -> int:
+        return self.achieved + self.mostly_achieved + self.not_achieved + self.not_reported
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def with_yearly_data(self):
+        """Everything a page needs to show and judge indicators, in a fixed number of queries."""
+        return self.select_related(
+            "project__basic_policy__plan", "project__measure", "project__department"
+        ).prefetch_related(
+            Prefetch("actuals", queryset=Actual.objects.order_by("fiscal_year")),
+            Prefetch("official_statuses", queryset=OfficialStatus.objects.order_by("fiscal_year")),
+        )
+
+    def for_plan(self, plan):
+        return (
+            self.filter(project__plan=plan)
+            .with_yearly_data()
+            .order_by("project__basic_policy__number", "project__summary_order", "order", "pk")
+        )
+
+    def status_counts_by_policy(self, fiscal_year: int) -> "dict[int, StatusCounts]":
+        """How many indicators of each basic policy are in each status for a year."""
+        counts: dict[int, StatusCounts] = defaultdict(StatusCounts)
+        for indicator in self:
+            counts[indicator.project.basic_policy_id].add(indicator.status_for(fiscal_year).code)
+        return counts
+
+    def for_policy(self, basic_policy):
+        return (
+            self.filter(project__basic_policy=basic_policy)
+            .with_yearly_data()
+            .order_by("project__summary_order", "project__number", "order", "pk")
+        )
+
+
+class Indicator(models.Model):
+    project = models.ForeignKey(
+        "policies.Project",
+        verbose_name=_("事業"),
+        on_delete=models.CASCADE,
+        related_name="indicators",
+    )
+    name = models.CharField(_("指標項目"), max_length=200)
+    name_en = models.CharField(_("指標項目（英語）"), max_length=200, blank=True)
+    unit = models.CharField(
+        _("単位"), max_length=20, blank=True, help_text=_("例: 人、か所、件、%")
+    )
+    direction = models.CharField(
+        _("方向"), max_length=10, choices=Direction.choices, default=Direction.UP
+    )
+    is_cumulative = models.BooleanField(
+        _("累計"), default=False, help_text=_("開始年度からの累計値で報告する指標")
+    )
+    decimals = models.PositiveSmallIntegerField(
+        _("小数桁数"), default=0, help_text=_("資料の表記の小数点以下の桁数（99.80% なら 2）")
+    )
+    baseline_value = models.DecimalField(
+        _("基準値"),
+        max_digits=VALUE_DIGITS,
+        decimal_places=VALUE_DECIMAL_PLACES,
+        null=True,
+        blank=True,
+    )
+    baseline_fiscal_year = models.PositiveSmallIntegerField(
+        _("基準値の年度"), null=True, blank=True
+    )
+    target_kind = models.CharField(
+        _("目標の種類"), max_length=10, choices=TargetKind.choices, default=TargetKind.NUMERIC
+    )
+    target_value = models.DecimalField(
+        _("目標値"),
+        max_digits=VALUE_DIGITS,
+        decimal_places=VALUE_DECIMAL_PLACES,
+        null=True,
+        blank=True,
+        help_text=_("目標の種類が「数値」のときだけ入れます"),
+    )
+    target_fiscal_year = models.PositiveSmallIntegerField(_("目標年度"), null=True, blank=True)
+    order = models.PositiveSmallIntegerField(_("表示順"), default=0)
+
+    objects = IndicatorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("指標")
+        verbose_name_plural = _("指標")
+        ordering = ["project", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target_kind="numeric", target_value__isnull=False)
+                | (~Q(target_kind="numeric") & Q(target_value__isnull=True)),
+                name="indicator_target_value_matches_kind",
+                violation_error_message=_(
+                    "目標値は目標の種類が「数値」のときに入れ、それ以外では空欄にしてください。"
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(baseline_value__isnull=False) | Q(baseline_fiscal_year__isnull=True),
+                name="indicator_baseline_year_needs_value",
+                violation_error_message=_("基準値の年度は基準値と一緒に入れてください。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project.number} {self.name}"
+
+    @property
+    def localized_name(self):
+        return localized(self, "name")
+
+    @property
+    def plan(self):
+        return self.project.basic_policy.plan
+
+    @property
+    def effective_target_fiscal_year(self) -> int:
+        return self.target_fiscal_year or self.plan.end_fiscal_year
+
+    def format(self, value: Decimal | None) -> str:
+        """A value of this indicator as the documents write it ("688,518 人", "99.80%")."""
+        if value is None:
+            return ""
+        return format_value(value, self.unit, self.decimals)
+
+    @property
+    def baseline_display(self) -> str:
+        if self.baseline_value is None:
+            return ""
+        plan_baseline_year = self.plan.baseline_fiscal_year
+        shown_year = (
+            self.baseline_fiscal_year if self.baseline_fiscal_year != plan_baseline_year else None
+        )
+        return format_value_with_year(self.baseline_value, self.unit, self.decimals, shown_year)
+
+    @property
+    def target_display(self) -> str:
+        if self.target_kind == TargetKind.NUMERIC:
+            return self.format(self.target_value)
+        return TargetKind(self.target_kind).label
+
+    def actual_for(self, fiscal_year: int):
+        """The Actual of a year, from prefetched actuals when there are any."""
+        for actual in self.actuals.all():
+            if actual.fiscal_year == fiscal_year:
+                return actual
+        return None
+
+    def official_status_for(self, fiscal_year: int):
+        for official in self.official_statuses.all():
+            if official.fiscal_year == fiscal_year:
+                return official
+        return None
+
+    def judge(self, fiscal_year: int) -> achievement.Judgement:
+        """The status the rule computes for a year's actual."""
+        actual = self.actual_for(fiscal_year)
+        return achievement.judge(
+            direction=achievement.Direction(self.direction),
+            target_kind=achievement.TargetKind(self.target_kind),
+            target_value=self.target_value,
+            baseline_value=self.baseline_value,
+            actual=actual.value if actual else None,
+            threshold=self.plan.achievement_threshold,
+            unit=self.unit,
+            decimals=self.decimals,
+        )
+
+    def status_for(self, fiscal_year: int) -> "IndicatorStatus":
+        return IndicatorStatus(self, fiscal_year)
+
+    def clean(self):
+        if self.target_kind == TargetKind.NUMERIC and self.target_value is None:
+            raise ValidationError(
+                {"target_value": _("目標の種類が「数値」なら目標値を入れてください。")}
+            )
+        if self.target_kind != TargetKind.NUMERIC and self.target_value is not None:
+            raise ValidationError(
+                {"target_value": _("目標の種類が「数値」でないときは目標値を空欄にしてください。")}
+            )
+        if self.baseline_fiscal_year is not None and self.baseline_value is None:
+            raise ValidationError(
+                {"baseline_value": _("基準値の年度を入れたら基準値も入れてください。")}
+            )
+
+
+class IndicatorStatus:
+    """An indicator's status for one fiscal year: the computed one and, if recorded, the official.
+
+    Public pages show ``status`` (the official one where it exists) and say when it
+    differs from the computed one.
+    """
+
+    def __init__(self, indicator: Indicator, fiscal_year: int):
+        self.indicator = indicator
+        self.fiscal_year = fiscal_year
+        self.judgement = indicator.judge(fiscal_year)
+        self.official = indicator.official_status_for(fiscal_year)
+
+    @property
+    def computed(self) -> str | None:
+        status = self.judgement.status
+        return status.value if status else None
+
+    @property
+    def code(self) -> str | None:
+        return self.official.status if self.official else self.computed
+
+    @property
+    def label(self) -> str:
+        return AchievementStatus(self.code).label if self.code else ""
+
+    @property
+    def computed_label(self) -> str:
+        return AchievementStatus(self.computed).label if self.computed else ""
+
+    @property
+    def differs(self) -> bool:
+        return self.official is not None and self.official.status != self.computed
+
+    @property
+    def reason(self) -> str:
+        return self.judgement.reason
+
+
+class Actual(models.Model):
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("指標"), on_delete=models.CASCADE, related_name="actuals"
+    )
+    fiscal_year = models.PositiveSmallIntegerField(_("年度"))
+    value = models.DecimalField(
+        _("実績値"), max_digits=VALUE_DIGITS, decimal_places=VALUE_DECIMAL_PLACES
+    )
+    note = models.TextField(_("備考"), blank=True)
+
+    class Meta:
+        verbose_name = _("実績")
+        verbose_name_plural = _("実績")
+        ordering = ["indicator", "fiscal_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "fiscal_year"],
+                name="unique_actual_per_indicator_and_year",
+                violation_error_message=_("この指標のこの年度の実績はすでにあります。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator} {self.fiscal_year}: {self.value}"
+
+    @property
+    def display_value(self) -> str:
+        return self.indicator.format(self.value)
+
+
+class OfficialStatus(models.Model):
+    """The status the city published for an indicator and year, decided by a planner."""
+
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("指標"),
+        on_delete=models.CASCADE,
+        related_name="official_statuses",
+    )
+    fiscal_year = models.PositiveSmallIntegerField(_("年度"))
+    status = models.CharField(_("達成状況"), max_length=20, choices=AchievementStatus.choices)
+    reason = models.TextField(_("理由"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("記録者"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("記録日時"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("公式の達成状況")
+        verbose_name_plural = _("公式の達成状況")
+        ordering = ["indicator", "fiscal_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "fiscal_year"],
+                name="unique_official_status_per_indicator_and_year",
+                violation_error_message=_("この指標のこの年度の公式の達成状況はすでにあります。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator} {self.fiscal_year}: {self.get_status_display()}"

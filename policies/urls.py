@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "policies"
+
+urlpatterns = [
+    path("", views.plan_index, name="plan_index"),
+    path("plans/<slug:slug>/", views.plan_detail, name="plan_detail"),
+    path(
+        "plans/<slug:slug>/policies/<int:number>/",
+        views.basic_policy_detail,
+        name="basic_policy_detail",
+    ),
+]

@@ -1,0 +1,70 @@
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def plain_static_storage(settings):
+    """Tests do not run collectstatic: serve static names without the manifest's hashes."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def build_plan(db):
+    """Build a small plan: ``build_plan(projects_per_policy=3)``; each project has one
+    indicator with a numeric target of 100 and an actual in the target year of
+    100 (achieved), 96 (mostly achieved) or 50 (not achieved), in turn."""
+    from decimal import Decimal
+
+    from indicators.models import Actual, Indicator, OfficialStatus
+    from policies.models import BasicPolicy, Highlight, Measure, Plan, Project
+
+    def build(projects_per_policy=3, policies=2, slug="test-plan", official=False):
+        plan = Plan.objects.create(
+            name="テスト計画",
+            slug=slug,
+            start_fiscal_year=2020,
+            end_fiscal_year=2024,
+            baseline_fiscal_year=2019,
+            philosophy="みんなで",
+            viewpoints="視点その一\n視点その二",
+            achievement_threshold=Decimal("0.95"),
+        )
+        actual_values = [Decimal("100"), Decimal("96"), Decimal("50")]
+        for number in range(1, policies + 1):
+            policy = BasicPolicy.objects.create(
+                plan=plan, number=number, title=f"方針{number}をつなぐまちへ", keyword="つなぐ"
+            )
+            measure = Measure.objects.create(basic_policy=policy, title=f"施策{number}", order=1)
+            for index in range(projects_per_policy):
+                project = Project.objects.create(
+                    basic_policy=policy,
+                    measure=measure,
+                    number=f"{number * 100 + index}",
+                    name=f"事業{number}-{index}",
+                    summary_order=index + 1,
+                )
+                indicator = Indicator.objects.create(
+                    project=project,
+                    name="利用者数",
+                    unit="人",
+                    baseline_value=Decimal("80"),
+                    baseline_fiscal_year=2019,
+                    target_kind="numeric",
+                    target_value=Decimal("100"),
+                    target_fiscal_year=2024,
+                )
+                Actual.objects.create(
+                    indicator=indicator,
+                    fiscal_year=2024,
+                    value=actual_values[index % len(actual_values)],
+                )
+                if official:
+                    OfficialStatus.objects.create(
+                        indicator=indicator, fiscal_year=2024, status="achieved", reason="判断"
+                    )
+                Highlight.objects.create(project=project, text=f"取組{index}", order=index)
+        return plan
+
+    return build

@@ -1,0 +1,152 @@
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from indicators.models import Indicator
+from policies.models import BasicPolicy, Plan, Project
+
+pytestmark = pytest.mark.django_db
+
+
+def policy_url(plan, number):
+    return reverse("policies:basic_policy_detail", kwargs={"slug": plan.slug, "number": number})
+
+
+def test_front_page_redirects_to_the_only_plan(client, build_plan):
+    plan = build_plan()
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == plan.get_absolute_url()
+
+
+def test_front_page_lists_plans_when_there_are_several(client, build_plan):
+    build_plan(slug="one")
+    build_plan(slug="two")
+    response = client.get("/")
+    assert response.status_code == 200
+    assert response.content.decode().count('href="/plans/') == 2
+
+
+def test_front_page_without_plans_says_so(client, db):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "公開されている計画はまだありません" in response.content.decode()
+
+
+def test_plan_page_shows_the_plan_and_status_counts_per_policy(client, build_plan):
+    plan = build_plan(projects_per_policy=4)
+    response = client.get(plan.get_absolute_url())
+    assert response.status_code == 200
+    policies = response.context["basic_policies"]
+    assert [p.number for p in policies] == [1, 2]
+    counts = policies[0].status_counts
+    # Actuals cycle 100, 96, 50, 100 against a target of 100 with θ = 0.95.
+    assert (counts.achieved, counts.mostly_achieved, counts.not_achieved) == (2, 1, 1)
+    assert counts.not_reported == 0
+    html = response.content.decode()
+    assert "みんなで" in html and "視点その二" in html
+    assert "令和2年度〜令和6年度" in html
+    assert "<strong>つなぐ</strong>" in html
+
+
+def test_plan_page_counts_indicators_without_an_actual_as_not_reported(client, build_plan):
+    plan = build_plan(projects_per_policy=1, policies=1)
+    Indicator.objects.get().actuals.all().delete()
+    response = client.get(plan.get_absolute_url())
+    counts = response.context["basic_policies"][0].status_counts
+    assert counts.not_reported == 1
+    assert counts.achieved == counts.mostly_achieved == counts.not_achieved == 0
+
+
+def test_official_status_wins_on_public_pages_and_the_difference_is_said(client, build_plan):
+    plan = build_plan(projects_per_policy=3, policies=1, official=True)
+    response = client.get(plan.get_absolute_url())
+    assert response.context["basic_policies"][0].status_counts.achieved == 3
+    html = client.get(policy_url(plan, 1)).content.decode()
+    assert "（計算上は 概ね達成）" in html
+    assert "（計算上は 未達成）" in html
+
+
+def test_policy_page_shows_the_achievement_table(client, build_plan):
+    plan = build_plan(projects_per_policy=3)
+    response = client.get(policy_url(plan, 1))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<caption" in html and '<th scope="col">R元年実績</th>' in html
+    assert '<th scope="col">R6目標値</th>' in html and '<th scope="col">R6実績</th>' in html
+    assert "80 人" in html and "100 人" in html and "96 人" in html
+    rows = response.context["rows"]
+    assert [row.status.code for row in rows] == ["achieved", "mostly_achieved", "not_achieved"]
+    assert "施策1" in html and "取組2" in html
+
+
+def test_headings_follow_the_plan_years(client, build_plan):
+    plan = build_plan(projects_per_policy=1, policies=1)
+    Plan.objects.filter(pk=plan.pk).update(baseline_fiscal_year=2018, end_fiscal_year=2026)
+    html = client.get(policy_url(plan, 1)).content.decode()
+    assert '<th scope="col">H30実績</th>' in html
+    assert '<th scope="col">R8目標値</th>' in html
+
+
+def test_project_with_two_indicators_spans_two_rows_and_one_without_shows_a_row(client, build_plan):
+    plan = build_plan(projects_per_policy=1, policies=1)
+    project = Project.objects.get()
+    Indicator.objects.create(
+        project=project,
+        name="実施回数",
+        unit="回",
+        target_kind="maintain",
+        baseline_value=Decimal("10"),
+        baseline_fiscal_year=2019,
+        order=1,
+    )
+    Project.objects.create(
+        basic_policy=project.basic_policy, number="999", name="指標のない事業", summary_order=9
+    )
+    html = client.get(policy_url(plan, 1)).content.decode()
+    assert 'rowspan="2"' in html
+    assert "指標のない事業" in html and "指標の記載なし" in html
+    # The maintain indicator has no actual: no status, never 未達成.
+    assert "未集計" in html
+
+
+def test_projects_outside_the_summary_table_are_not_rows(client, build_plan):
+    plan = build_plan(projects_per_policy=2, policies=1)
+    Project.objects.filter(number="101").update(summary_order=None)
+    rows = client.get(policy_url(plan, 1)).context["rows"]
+    assert [row.project.number for row in rows] == ["100"]
+
+
+def test_unknown_plan_and_policy_answer_404(client, build_plan):
+    plan = build_plan(policies=1)
+    assert client.get("/plans/nope/").status_code == 404
+    assert client.get(policy_url(plan, 7)).status_code == 404
+
+
+@pytest.mark.parametrize("projects_per_policy", [1, 12])
+def test_pages_run_a_fixed_number_of_queries(
+    client, build_plan, django_assert_num_queries, projects_per_policy
+):
+    plan = build_plan(projects_per_policy=projects_per_policy, policies=3)
+    # plan, policies, indicators with their projects, actuals, official statuses
+    with django_assert_num_queries(5):
+        assert client.get(plan.get_absolute_url()).status_code == 200
+    # + measures, summary projects, highlights, sibling policies (the plan comes with the policy)
+    with django_assert_num_queries(8):
+        assert client.get(policy_url(plan, 2)).status_code == 200
+
+
+def test_policy_title_emphasises_its_keyword(db, build_plan):
+    build_plan(policies=1)
+    policy = BasicPolicy.objects.get()
+    assert policy.title_parts == ("方針1を", "つなぐ", "まちへ")
+
+
+def test_pages_carry_a_strict_content_security_policy(client, build_plan):
+    plan = build_plan(policies=1)
+    response = client.get(plan.get_absolute_url())
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert "<script" not in response.content.decode()
+    assert "style=" not in response.content.decode()

@@ -1,0 +1,80 @@
+"""The project as a whole: settings from the environment, health check, security headers."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from django.db import DatabaseError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_settings(**env):
+    """Import the settings in a fresh interpreter with only ``env`` set; return the result."""
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    clean.update(env)
+    code = (
+        "import yumeplan.settings as s; "
+        "print(s.DEBUG, s.DATABASES['default']['ENGINE'], s.ALLOWED_HOSTS, s.LANGUAGE_CODE, "
+        "s.TIME_ZONE, s.DEFAULT_AUTO_FIELD)"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True
+    )
+
+
+def test_settings_refuse_to_start_without_a_secret_key_in_production():
+    result = load_settings(DEBUG="0")
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_debug_gives_a_development_key_and_sqlite_by_default():
+    clean_env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    with mock.patch.dict(os.environ, clean_env, clear=True):
+        result = load_settings(DEBUG="1")
+    assert result.returncode == 0, result.stderr
+    assert "True django.db.backends.sqlite3" in result.stdout
+    assert "ja Asia/Tokyo django.db.models.BigAutoField" in result.stdout
+
+
+def test_database_url_and_allowed_hosts_come_from_the_environment():
+    result = load_settings(
+        SECRET_KEY="k",
+        DATABASE_URL="postgres://someone@db.example:5432/yumeplan",
+        ALLOWED_HOSTS="plan.example.jp, www.plan.example.jp",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "False django.db.backends.postgresql" in result.stdout
+    assert "['plan.example.jp', 'www.plan.example.jp']" in result.stdout
+
+
+@pytest.mark.django_db
+def test_healthz_answers_ok_when_the_database_answers(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.content == b"ok\n"
+    assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_healthz_answers_503_when_the_database_does_not(client):
+    with mock.patch("django.db.backends.utils.CursorWrapper.execute", side_effect=DatabaseError):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+
+
+def test_static_files_are_compressed_and_hashed_in_production():
+    # The conftest swaps in plain storage for tests; the configured one is whitenoise's.
+    from django.conf import settings as live
+
+    import yumeplan.settings as configured
+
+    assert (
+        configured.STORAGES["staticfiles"]["BACKEND"]
+        == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    )
+    assert "whitenoise.middleware.WhiteNoiseMiddleware" in live.MIDDLEWARE
