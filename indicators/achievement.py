@@ -1,0 +1,293 @@
+"""Achievement status (達成状況) of an indicator: the rule of design note achievement-rules.md.
+
+One pure function, ``judge``, takes an indicator's definition and one year's actual and
+returns a ``Judgement``: a status (達成 / 概ね達成 / 未達成, or None when it cannot be
+judged), the ratio used, and a Japanese sentence saying how it was judged. No database, no
+Django, stdlib only, ``Decimal`` throughout (floats are refused).
+
+The rule (θ is the plan's threshold for 概ね達成, 0 < θ < 1; Kanazawa uses 0.95):
+
+1. Numeric target T. up: r = actual / T; down: r = T / actual.
+   r ≥ 1 → 達成; θ ≤ r < 1 → 概ね達成; r < θ → 未達成.
+2. 現状維持 / 維持 (MAINTAIN): the same, with the baseline B as the reference.
+3. 増加 / 拡充 (INCREASE) on an ``up`` indicator: 達成 when actual > B; 概ね達成 when
+   θ·B ≤ actual ≤ B (holding the level is not an increase); otherwise 未達成.
+4. 減少 (DECREASE): 達成 when actual < B; 概ね達成 when B ≤ actual ≤ B / θ; otherwise 未達成.
+
+Which of rules 3 and 4 applies:
+
+- INCREASE + up   → rule 3 (exceed the baseline).
+- INCREASE + down → rule 4. For a lower-is-better indicator (待機児童数) "拡充/増加" of the
+  outcome means improvement, i.e. going lower; the design reads it as 減少.
+- DECREASE + down → rule 4.
+- DECREASE + up   → rule 4, literally "fall below the baseline". The target kind states
+  what the plan promised, so we judge that promise even though the indicator is
+  higher-is-better in general (an odd but possible definition).
+
+Edge cases, decided here so that nothing divides by zero:
+
+- Statuses are decided by exact rational comparison (``fractions.Fraction``), written
+  without division: r ≥ θ is ``actual ≥ θ·T`` (up) or ``θ·actual ≤ T`` (down). The ratio
+  returned is for display only.
+- down with actual 0 (and a positive reference): r = ∞ → 達成; the ratio is returned as
+  None because it is infinite.
+- T = 0 with direction down: 達成 when actual ≤ 0, else 未達成 (ratio None).
+- Reference (T or B) of 0 for up (e.g. MAINTAIN with B = 0): 達成 when actual ≥ 0, else
+  未達成; the ratio is None.
+- In general, when the reference is not positive (or, for down, the actual is not
+  positive) the ratio is undefined and None. The bands are then taken relative to |ref|:
+  概ね達成 means within (1 − θ)·|ref| below the reference (up) or within (1 − θ)/θ·|ref|
+  above it (down). For a positive reference this is exactly θ·ref and ref / θ, i.e. the
+  rule above; for a zero reference the band is empty; for a negative reference it keeps
+  the same relative width instead of inverting.
+
+What cannot be judged (status None, with the reason):
+
+- a numeric target without a target value, or a qualitative target (maintain, increase,
+  decrease) without a baseline. These are checked first: entering the actual would not
+  help, and the data-entry screens must say so.
+- no actual for the year: "実績が未集計です" (shown as "—"), never 未達成.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from indicators.values import format_value
+
+__all__ = [
+    "Direction",
+    "Judgement",
+    "Status",
+    "TargetKind",
+    "expected_on_trajectory",
+    "is_on_track",
+    "judge",
+]
+
+
+class Status(enum.StrEnum):
+    ACHIEVED = "achieved"
+    MOSTLY_ACHIEVED = "mostly_achieved"
+    NOT_ACHIEVED = "not_achieved"
+
+    @property
+    def label(self) -> str:
+        """The word the documents print: 達成 / 概ね達成 / 未達成."""
+        return _STATUS_LABELS[self]
+
+
+_STATUS_LABELS = {
+    Status.ACHIEVED: "達成",
+    Status.MOSTLY_ACHIEVED: "概ね達成",
+    Status.NOT_ACHIEVED: "未達成",
+}
+
+
+class Direction(enum.StrEnum):
+    UP = "up"  # higher is better (the default)
+    DOWN = "down"  # lower is better, e.g. 待機児童数
+
+
+class TargetKind(enum.StrEnum):
+    NUMERIC = "numeric"  # 数値: a value written in the plan
+    MAINTAIN = "maintain"  # 現状維持 / 維持
+    INCREASE = "increase"  # 増加 / 拡充 (read as 減少 for a down indicator)
+    DECREASE = "decrease"  # 減少
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """The outcome of ``judge``.
+
+    ``status`` is None when the indicator cannot be judged; ``ratio`` is the achievement
+    ratio (1 = exactly on target), None when it is undefined or infinite; ``reason`` is a
+    Japanese sentence for the screens, e.g. "目標値 20 人に対し 17 人（85.0%）".
+    """
+
+    status: Status | None
+    ratio: Decimal | None
+    reason: str
+
+
+REASON_NOT_ENTERED = "実績が未集計です"
+REASON_NO_TARGET_VALUE = "数値目標の目標値が未設定のため判定できません"
+REASON_NO_BASELINE = "定性的な目標に基準値がないため判定できません"
+_LOWER_IS_BETTER_NOTE = "少ないほど良い指標"
+
+
+def _as_decimal(value: object, name: str) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, Decimal | int):
+        raise TypeError(f"{name} must be a Decimal or int, got {type(value).__name__}")
+    value = Decimal(value)
+    if not value.is_finite():
+        raise ValueError(f"{name} must be finite, got {value}")
+    return value
+
+
+def _as_optional_decimal(value: object, name: str) -> Decimal | None:
+    return None if value is None else _as_decimal(value, name)
+
+
+def _check_threshold(threshold: object) -> Decimal:
+    if isinstance(threshold, bool) or not isinstance(threshold, Decimal):
+        raise TypeError(f"threshold must be a Decimal, got {type(threshold).__name__}")
+    if not threshold.is_finite() or not 0 < threshold < 1:
+        raise ValueError(f"threshold must satisfy 0 < θ < 1, got {threshold}")
+    return threshold
+
+
+def _band(
+    actual: Decimal, reference: Decimal, theta: Decimal, *, lower_is_better: bool, strict: bool
+) -> Status:
+    """Place actual against reference: achieved, within the θ band, or below it.
+
+    ``strict`` makes "achieved" require strictly passing the reference (increase/decrease
+    targets: holding the level is not an increase).
+    """
+    a, ref, t = Fraction(actual), Fraction(reference), Fraction(theta)
+    if not lower_is_better:
+        achieved = a > ref if strict else a >= ref
+        mostly = a >= ref - (1 - t) * abs(ref)  # a ≥ θ·ref when ref ≥ 0
+    else:
+        achieved = a < ref if strict else a <= ref
+        mostly = t * a <= t * ref + (1 - t) * abs(ref)  # a ≤ ref / θ when ref ≥ 0
+    if achieved:
+        return Status.ACHIEVED
+    if mostly:
+        return Status.MOSTLY_ACHIEVED
+    return Status.NOT_ACHIEVED
+
+
+def _ratio(actual: Decimal, reference: Decimal, *, lower_is_better: bool) -> Decimal | None:
+    """actual / ref (up) or ref / actual (down); None when undefined or infinite."""
+    if reference <= 0:
+        return None
+    if not lower_is_better:
+        return actual / reference
+    if actual <= 0:
+        return None
+    return reference / actual
+
+
+def _percent(ratio: Decimal) -> str:
+    return format_value((ratio * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP), "%", 1)
+
+
+def _details(ratio: Decimal | None, *, lower_is_better: bool, lead: str = "") -> str:
+    """The parenthesised tail of a reason: "（85.0%）", "（673 回、69.0%）", ""."""
+    parts = [lead] if lead else []
+    if ratio is not None:
+        parts.append(_percent(ratio))
+    if lower_is_better:
+        parts.append(_LOWER_IS_BETTER_NOTE)
+    return f"（{'、'.join(parts)}）" if parts else ""
+
+
+def judge(
+    *,
+    direction: Direction,
+    target_kind: TargetKind,
+    target_value: Decimal | None,
+    baseline_value: Decimal | None,
+    actual: Decimal | None,
+    threshold: Decimal,
+    unit: str = "",
+    decimals: int | None = None,
+) -> Judgement:
+    """Judge one year's actual against the indicator's target (see the module docstring).
+
+    ``unit`` and ``decimals`` only shape the numbers in ``reason`` (via format_value).
+    Raises ValueError for a threshold outside 0 < θ < 1 or non-finite values, TypeError
+    for floats.
+    """
+    direction = Direction(direction)
+    target_kind = TargetKind(target_kind)
+    theta = _check_threshold(threshold)
+    target = _as_optional_decimal(target_value, "target_value")
+    baseline = _as_optional_decimal(baseline_value, "baseline_value")
+    value = _as_optional_decimal(actual, "actual")
+
+    def fmt(number: Decimal) -> str:
+        return format_value(number, unit, decimals)
+
+    if target_kind is TargetKind.NUMERIC and target is None:
+        return Judgement(None, None, REASON_NO_TARGET_VALUE)
+    if target_kind is not TargetKind.NUMERIC and baseline is None:
+        return Judgement(None, None, REASON_NO_BASELINE)
+    if value is None:
+        return Judgement(None, None, REASON_NOT_ENTERED)
+
+    if target_kind in (TargetKind.NUMERIC, TargetKind.MAINTAIN):
+        lower = direction is Direction.DOWN
+        if target_kind is TargetKind.NUMERIC:
+            assert target is not None
+            reference, what = target, f"目標値 {fmt(target)}"
+        else:
+            assert baseline is not None
+            reference, what = baseline, f"基準値 {fmt(baseline)}（現状維持）"
+        status = _band(value, reference, theta, lower_is_better=lower, strict=False)
+        ratio = _ratio(value, reference, lower_is_better=lower)
+        reason = f"{what}に対し {fmt(value)}{_details(ratio, lower_is_better=lower)}"
+        return Judgement(status, ratio, reason)
+
+    # INCREASE / DECREASE against the baseline.
+    assert baseline is not None
+    lower = target_kind is TargetKind.DECREASE or direction is Direction.DOWN
+    status = _band(value, baseline, theta, lower_is_better=lower, strict=True)
+    ratio = _ratio(value, baseline, lower_is_better=lower)
+    change = "減少" if lower else "増加"
+    if status is Status.ACHIEVED:
+        reason = f"基準値 {fmt(baseline)}より{change}（{fmt(value)}）"
+    else:
+        details = _details(ratio, lower_is_better=False, lead=fmt(value))
+        reason = f"基準値 {fmt(baseline)}から{change}せず{details}"
+    return Judgement(status, ratio, reason)
+
+
+def expected_on_trajectory(
+    *,
+    baseline_value: Decimal | None,
+    baseline_year: int | None,
+    target_value: Decimal | None,
+    target_year: int | None,
+    year: int,
+) -> Decimal | None:
+    """Expected value in ``year`` on the straight line from (baseline year, B) to (target
+    year, T); None when any input is missing.
+
+    Before the baseline year the expectation is B, from the target year on it is T (the
+    line is not extrapolated). For a qualitative target the caller decides what T is (for
+    現状維持, T = B) or passes None. Raises ValueError when the target year precedes the
+    baseline year.
+    """
+    if None in (baseline_value, baseline_year, target_value, target_year):
+        return None
+    assert baseline_year is not None and target_year is not None
+    base = _as_decimal(baseline_value, "baseline_value")
+    target = _as_decimal(target_value, "target_value")
+    if target_year < baseline_year:
+        raise ValueError(f"target_year {target_year} precedes baseline_year {baseline_year}")
+    if year >= target_year:
+        return target
+    if year <= baseline_year:
+        return base
+    return base + (target - base) * (year - baseline_year) / (target_year - baseline_year)
+
+
+def is_on_track(
+    *, direction: Direction, expected: Decimal | None, actual: Decimal | None
+) -> bool | None:
+    """Whether the actual is at least the expected value (at most, for down); None when
+    either is missing."""
+    direction = Direction(direction)
+    if expected is None or actual is None:
+        return None
+    expected = _as_decimal(expected, "expected")
+    actual = _as_decimal(actual, "actual")
+    if direction is Direction.DOWN:
+        return actual <= expected
+    return actual >= expected

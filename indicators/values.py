@@ -1,0 +1,199 @@
+"""Indicator values as municipal documents write them, read into Decimal and written back.
+
+Documents print values with thousands separators ("688,518"), sometimes with stray spaces
+left by typesetting ("615, 536 件"), in full-width characters ("１，２３４"), with a unit
+after the number ("13,435 人", "145 か所", "99.80%") and occasionally with the fiscal year of
+the figure in parentheses ("6,914 件 (H30)"). Percentages keep the precision they were
+written with ("99.80%" has two decimals), so the number of decimals is part of the value.
+
+Values are always ``Decimal``; floats are refused. This module is pure Python (stdlib
+only) so it can be used and tested without Django.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from policies.fiscal_years import FiscalYearError, format_era, parse_fiscal_year
+
+__all__ = [
+    "ParsedValue",
+    "ValueParseError",
+    "decimals_of",
+    "format_value",
+    "format_value_with_year",
+    "parse_value",
+    "parse_value_with_year",
+]
+
+PERCENT_UNITS = frozenset({"%", "％"})
+
+# Full-width ASCII (U+FF01..U+FF5E) → ASCII, ideographic space → space, and the various
+# minus signs → "-". Deliberately narrower than NFKC, which would also turn "m²" into "m2".
+_WIDTH_TABLE: dict[int, str] = {code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)}
+_WIDTH_TABLE.update(
+    {
+        0x3000: " ",  # ideographic space
+        0x2212: "-",  # minus sign
+        0x2012: "-",  # figure dash
+        0x2013: "-",  # en dash
+        0xFE63: "-",  # small hyphen-minus
+    }
+)
+
+# sign, integer part (either well-formed comma groups, stray spaces allowed after a comma,
+# or plain digits), optional fraction, then whatever follows (the unit).
+_NUMBER_RE = re.compile(
+    r"""
+    (?P<sign>[-+]?)\s*
+    (?P<int>[0-9]{1,3}(?:,\s*[0-9]{3})+(?![0-9])|[0-9]+)
+    (?:\.(?P<frac>[0-9]+))?
+    \s*(?P<unit>.*)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+# A value followed by the fiscal year of the figure: "6,914 件 (H30)".
+_WITH_YEAR_RE = re.compile(r"(?P<value>.*?)\s*\(\s*(?P<year>[^()]*?)\s*\)\s*", re.DOTALL)
+_DIGIT_RE = re.compile(r"\d")
+
+
+class ValueParseError(ValueError):
+    """A text could not be read as one number. The message is Japanese, for end users."""
+
+
+@dataclass(frozen=True)
+class ParsedValue:
+    """A number as written: its value, decimals shown, and unit ("" when none)."""
+
+    value: Decimal
+    decimals: int
+    unit: str
+    is_percent: bool
+
+
+def _normalise_width(text: str) -> str:
+    return text.translate(_WIDTH_TABLE)
+
+
+def _check_decimal(value: object) -> Decimal:
+    """Return value as a finite Decimal; ints are converted, floats and the rest refused."""
+    if isinstance(value, bool) or not isinstance(value, Decimal | int):
+        raise TypeError(f"value must be a Decimal or int, got {type(value).__name__}")
+    value = Decimal(value)
+    if not value.is_finite():
+        raise ValueError(f"値が有限の数ではありません: {value}")
+    return value
+
+
+def decimals_of(value: Decimal) -> int:
+    """Digits after the decimal point as the Decimal holds them: 99.80 → 2, 1E+3 → 0."""
+    exponent = _check_decimal(value).as_tuple().exponent
+    assert isinstance(exponent, int)  # finite, checked above
+    return max(0, -exponent)
+
+
+def parse_value(text: str | Decimal | int) -> ParsedValue:
+    """Read one number with an optional trailing unit.
+
+    "688,518" → 688518 (0 decimals); "615, 536 件" → 615536 件; "99.80%" → 99.80 % (2
+    decimals); "１，２３４" → 1234; "−3" → -3. Decimal and int input pass through with no
+    unit. Raises ValueParseError on empty text, text that is not a number ("abc",
+    "約100"), malformed grouping ("12,34", "1,2,3"), two numbers, NaN or Infinity.
+    """
+    if isinstance(text, Decimal | int) and not isinstance(text, bool):
+        try:
+            value = _check_decimal(text)
+        except ValueError as exc:
+            raise ValueParseError(f"「{text}」は数値として読み取れません。") from exc
+        return ParsedValue(value=value, decimals=decimals_of(value), unit="", is_percent=False)
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, Decimal or int, got {type(text).__name__}")
+
+    shown = text.strip()
+    normalised = _normalise_width(text).strip()
+    if not normalised:
+        raise ValueParseError("値が空です。数値を入力してください。")
+
+    match = _NUMBER_RE.fullmatch(normalised)
+    if match is None:
+        raise ValueParseError(f"「{shown}」は数値として読み取れません。")
+    unit = match["unit"].strip()
+    if unit[:1] in {",", "."}:
+        raise ValueParseError(
+            f"「{shown}」は数値として読み取れません。桁区切りのカンマは3桁ごとに入れてください。"
+        )
+    if _DIGIT_RE.search(unit):
+        raise ValueParseError(
+            f"「{shown}」は数値として読み取れません。数値は1つだけ入力してください。"
+        )
+
+    digits = re.sub(r"[,\s]", "", match["int"])
+    frac = match["frac"] or ""
+    value = Decimal(f"{match['sign']}{digits}.{frac}" if frac else f"{match['sign']}{digits}")
+    if value.is_zero():
+        value = abs(value)  # no "-0"
+    return ParsedValue(
+        value=value,
+        decimals=len(frac),
+        unit=unit,
+        is_percent=unit in PERCENT_UNITS,
+    )
+
+
+def parse_value_with_year(text: str | Decimal | int) -> tuple[ParsedValue, int | None]:
+    """Read a value that may carry the fiscal year of the figure in parentheses.
+
+    "6,914 件 (H30)" → (6914 件, 2018); "96% (H30)" → (96 %, 2018); "145 か所" → (…, None).
+    Full-width parentheses are accepted. Raises ValueParseError when the value or the year
+    cannot be read.
+    """
+    if not isinstance(text, str):
+        return parse_value(text), None
+    match = _WITH_YEAR_RE.fullmatch(_normalise_width(text).strip())
+    if match is None:
+        return parse_value(text), None
+    try:
+        year = parse_fiscal_year(match["year"])
+    except FiscalYearError as exc:
+        raise ValueParseError(
+            f"「{text.strip()}」の括弧内「{match['year']}」は年度として読み取れません。"
+        ) from exc
+    return parse_value(match["value"]), year
+
+
+def format_value(value: Decimal | int, unit: str = "", decimals: int | None = None) -> str:
+    """Write a value as documents do: "688,518 人", "99.80%", "145 か所", "-1,234.5".
+
+    With ``decimals`` the value is rounded half-up to that many digits; with None it keeps
+    the digits the Decimal holds (99.80 stays "99.80"). Never scientific notation. "%"
+    follows the number directly, any other unit after one space.
+    """
+    number = _check_decimal(value)
+    if decimals is not None:
+        if isinstance(decimals, bool) or not isinstance(decimals, int) or decimals < 0:
+            raise ValueError(f"decimals must be a non-negative int, got {decimals!r}")
+        number = number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    if number.is_zero():
+        number = abs(number)  # "-0.0" after rounding -0.04 reads as 0.0
+    text = format(number, ",f")
+    unit = unit.strip()
+    if not unit:
+        return text
+    if unit in PERCENT_UNITS:
+        return f"{text}{unit}"
+    return f"{text} {unit}"
+
+
+def format_value_with_year(
+    value: Decimal | int,
+    unit: str = "",
+    decimals: int | None = None,
+    year: int | None = None,
+) -> str:
+    """format_value plus the figure's fiscal year in era form: "6,914 件 (H30)"."""
+    text = format_value(value, unit, decimals)
+    if year is None:
+        return text
+    return f"{text} ({format_era(year)})"
