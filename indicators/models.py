@@ -55,6 +55,14 @@ class StatusCounts:
         return self.achieved + self.mostly_achieved + self.not_achieved + self.not_reported
 
 
+class ActualState(models.TextChoices):
+    DRAFT = "draft", _("下書き")
+    SUBMITTED = "submitted", _("提出済み")
+    RETURNED = "returned", _("差し戻し")
+    APPROVED = "approved", _("承認済み")
+    PUBLISHED = "published", _("公表済み")
+
+
 class IndicatorQuerySet(models.QuerySet):
     def with_yearly_data(self):
         """Everything a page needs to show and judge indicators, in a fixed number of queries."""
@@ -72,11 +80,14 @@ class IndicatorQuerySet(models.QuerySet):
             .order_by("project__basic_policy__number", "project__summary_order", "order", "pk")
         )
 
-    def status_counts_by_policy(self, fiscal_year: int) -> "dict[int, StatusCounts]":
+    def status_counts_by_policy(
+        self, fiscal_year: int, *, published_only: bool = True
+    ) -> "dict[int, StatusCounts]":
         """How many indicators of each basic policy are in each status for a year."""
         counts: dict[int, StatusCounts] = defaultdict(StatusCounts)
         for indicator in self:
-            counts[indicator.project.basic_policy_id].add(indicator.status_for(fiscal_year).code)
+            status = indicator.status_for(fiscal_year, published_only=published_only)
+            counts[indicator.project.basic_policy_id].add(status.code)
         return counts
 
     def for_policy(self, basic_policy):
@@ -204,22 +215,28 @@ class Indicator(models.Model):
                 return official
         return None
 
-    def judge(self, fiscal_year: int) -> achievement.Judgement:
-        """The status the rule computes for a year's actual."""
+    def actual_value_for(self, fiscal_year: int, *, published_only: bool = False):
+        """A year's value: the published one for the public, the working one for staff."""
         actual = self.actual_for(fiscal_year)
+        if actual is None:
+            return None
+        return actual.published_value if published_only else actual.value
+
+    def judge(self, fiscal_year: int, *, published_only: bool = False) -> achievement.Judgement:
+        """The status the rule computes for a year's actual."""
         return achievement.judge(
             direction=achievement.Direction(self.direction),
             target_kind=achievement.TargetKind(self.target_kind),
             target_value=self.target_value,
             baseline_value=self.baseline_value,
-            actual=actual.value if actual else None,
+            actual=self.actual_value_for(fiscal_year, published_only=published_only),
             threshold=self.plan.achievement_threshold,
             unit=self.unit,
             decimals=self.decimals,
         )
 
-    def status_for(self, fiscal_year: int) -> "IndicatorStatus":
-        return IndicatorStatus(self, fiscal_year)
+    def status_for(self, fiscal_year: int, *, published_only: bool = False) -> "IndicatorStatus":
+        return IndicatorStatus(self, fiscal_year, published_only=published_only)
 
     def clean(self):
         if self.target_kind == TargetKind.NUMERIC and self.target_value is None:
@@ -243,10 +260,11 @@ class IndicatorStatus:
     differs from the computed one.
     """
 
-    def __init__(self, indicator: Indicator, fiscal_year: int):
+    def __init__(self, indicator: Indicator, fiscal_year: int, *, published_only: bool = False):
         self.indicator = indicator
         self.fiscal_year = fiscal_year
-        self.judgement = indicator.judge(fiscal_year)
+        self.value = indicator.actual_value_for(fiscal_year, published_only=published_only)
+        self.judgement = indicator.judge(fiscal_year, published_only=published_only)
         self.official = indicator.official_status_for(fiscal_year)
 
     @property
@@ -274,8 +292,20 @@ class IndicatorStatus:
     def reason(self) -> str:
         return self.judgement.reason
 
+    @property
+    def display_value(self) -> str:
+        return self.indicator.format(self.value)
+
+
+class ActualQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published_value__isnull=False)
+
 
 class Actual(models.Model):
+    """A yearly actual. ``value`` is the working figure officers enter and planners review;
+    ``published_value`` is what the public sees, set when the figure is published."""
+
     indicator = models.ForeignKey(
         Indicator, verbose_name=_("指標"), on_delete=models.CASCADE, related_name="actuals"
     )
@@ -283,7 +313,21 @@ class Actual(models.Model):
     value = models.DecimalField(
         _("実績値"), max_digits=VALUE_DIGITS, decimal_places=VALUE_DECIMAL_PLACES
     )
-    note = models.TextField(_("備考"), blank=True)
+    note = models.TextField(_("備考"), blank=True, help_text=_("公開されます"))
+    state = models.CharField(
+        _("状態"), max_length=10, choices=ActualState.choices, default=ActualState.DRAFT
+    )
+    published_value = models.DecimalField(
+        _("公表値"),
+        max_digits=VALUE_DIGITS,
+        decimal_places=VALUE_DECIMAL_PLACES,
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    published_at = models.DateTimeField(_("公表日時"), null=True, blank=True, editable=False)
+
+    objects = ActualQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("実績")
@@ -303,6 +347,38 @@ class Actual(models.Model):
     @property
     def display_value(self) -> str:
         return self.indicator.format(self.value)
+
+
+class ActualCorrection(models.Model):
+    """A published figure that was corrected later: shown on the public project page."""
+
+    actual = models.ForeignKey(
+        Actual, verbose_name=_("実績"), on_delete=models.CASCADE, related_name="corrections"
+    )
+    old_value = models.DecimalField(
+        _("訂正前の値"), max_digits=VALUE_DIGITS, decimal_places=VALUE_DECIMAL_PLACES
+    )
+    new_value = models.DecimalField(
+        _("訂正後の値"), max_digits=VALUE_DIGITS, decimal_places=VALUE_DECIMAL_PLACES
+    )
+    reason = models.TextField(_("訂正の理由"))
+    corrected_at = models.DateTimeField(_("訂正日時"), auto_now_add=True)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("訂正者"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("公表後の訂正")
+        verbose_name_plural = _("公表後の訂正")
+        ordering = ["actual", "corrected_at"]
+
+    def __str__(self):
+        return f"{self.actual}: {self.old_value} → {self.new_value}"
 
 
 class OfficialStatus(models.Model):

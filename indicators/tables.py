@@ -16,12 +16,16 @@ class AchievementRow:
     project: object
     indicator: Indicator | None
     status: IndicatorStatus | None
-    actual: object
     project_rowspan: int
 
 
-def achievement_rows(projects, indicators, fiscal_year: int) -> list[AchievementRow]:
-    """Rows for ``projects`` (in their order) from ``indicators`` judged for ``fiscal_year``."""
+def achievement_rows(
+    projects, indicators, fiscal_year: int, *, published_only: bool = True
+) -> list[AchievementRow]:
+    """Rows for ``projects`` (in their order) from ``indicators`` judged for ``fiscal_year``.
+
+    Public pages show published figures only; staff pages pass ``published_only=False``.
+    """
     by_project: dict[int, list[Indicator]] = {}
     for indicator in indicators:
         by_project.setdefault(indicator.project_id, []).append(indicator)
@@ -29,15 +33,14 @@ def achievement_rows(projects, indicators, fiscal_year: int) -> list[Achievement
     for project in projects:
         project_indicators = by_project.get(project.pk, [])
         if not project_indicators:
-            rows.append(AchievementRow(project, None, None, None, 1))
+            rows.append(AchievementRow(project, None, None, 1))
             continue
         for position, indicator in enumerate(project_indicators):
             rows.append(
                 AchievementRow(
                     project=project,
                     indicator=indicator,
-                    status=indicator.status_for(fiscal_year),
-                    actual=indicator.actual_for(fiscal_year),
+                    status=indicator.status_for(fiscal_year, published_only=published_only),
                     project_rowspan=len(project_indicators) if position == 0 else 0,
                 )
             )

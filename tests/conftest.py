@@ -14,13 +14,14 @@ def plain_static_storage(settings):
 def build_plan(db):
     """Build a small plan: ``build_plan(projects_per_policy=3)``; each project has one
     indicator with a numeric target of 100 and an actual in the target year of
-    100 (achieved), 96 (mostly achieved) or 50 (not achieved), in turn."""
+    100 (achieved), 96 (mostly achieved) or 50 (not achieved), in turn, published
+    unless ``published=False``."""
     from decimal import Decimal
 
     from indicators.models import Actual, Indicator, OfficialStatus
     from policies.models import BasicPolicy, Highlight, Measure, Plan, Project
 
-    def build(projects_per_policy=3, policies=2, slug="test-plan", official=False):
+    def build(projects_per_policy=3, policies=2, slug="test-plan", official=False, published=True):
         plan = Plan.objects.create(
             name="テスト計画",
             slug=slug,
@@ -55,10 +56,13 @@ def build_plan(db):
                     target_value=Decimal("100"),
                     target_fiscal_year=2024,
                 )
+                value = actual_values[index % len(actual_values)]
                 Actual.objects.create(
                     indicator=indicator,
                     fiscal_year=2024,
-                    value=actual_values[index % len(actual_values)],
+                    value=value,
+                    state="published" if published else "draft",
+                    published_value=value if published else None,
                 )
                 if official:
                     OfficialStatus.objects.create(

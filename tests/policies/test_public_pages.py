@@ -150,3 +150,20 @@ def test_pages_carry_a_strict_content_security_policy(client, build_plan):
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy
     assert "<script" not in response.content.decode()
     assert "style=" not in response.content.decode()
+
+
+def test_public_pages_show_published_figures_only(client, build_plan):
+    from indicators.models import Actual
+
+    plan = build_plan(projects_per_policy=3, policies=1, published=False)
+    # One figure was published at 100 and later edited to 50, not yet republished.
+    Actual.objects.filter(indicator__project__number="100").update(
+        state="published", published_value=Decimal("100"), value=Decimal("50")
+    )
+    response = client.get(plan.get_absolute_url())
+    counts = response.context["basic_policies"][0].status_counts
+    assert (counts.achieved, counts.not_reported) == (1, 2)
+    html = client.get(policy_url(plan, 1)).content.decode()
+    assert "100 人" in html  # the published value and the target
+    assert "96 人" not in html and "50 人" not in html
+    assert html.count("未集計") == 2
