@@ -142,6 +142,11 @@ class Indicator(models.Model):
     )
     target_fiscal_year = models.PositiveSmallIntegerField(_("目標年度"), null=True, blank=True)
     order = models.PositiveSmallIntegerField(_("表示順"), default=0)
+    is_main = models.BooleanField(
+        _("主な指標"),
+        default=True,
+        help_text=_("施策達成状況概要の「主な指標とその達成状況」表に載せる指標"),
+    )
 
     objects = IndicatorQuerySet.as_manager()
 

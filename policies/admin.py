@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.admin import IndicatorInline
 
-from .models import BasicPolicy, Department, Highlight, Measure, Plan, Project
+from .models import BasicPolicy, Department, Highlight, Measure, Plan, Project, ReportingYear
 
 
 @admin.register(Plan)
@@ -42,6 +42,7 @@ class PlanAdmin(admin.ModelAdmin):
 class DepartmentAdmin(admin.ModelAdmin):
     list_display = ["name", "name_en", "project_count"]
     search_fields = ["name", "name_en"]
+    filter_horizontal = ["members"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(project_count=Count("projects"))
@@ -49,6 +50,13 @@ class DepartmentAdmin(admin.ModelAdmin):
     @admin.display(description=_("事業数"), ordering="project_count")
     def project_count(self, obj):
         return obj.project_count
+
+
+@admin.register(ReportingYear)
+class ReportingYearAdmin(admin.ModelAdmin):
+    list_display = ["plan", "fiscal_year", "due_date", "is_locked"]
+    list_filter = ["plan", "is_locked"]
+    list_select_related = ["plan"]
 
 
 class MeasureInline(admin.TabularInline):

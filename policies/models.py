@@ -3,6 +3,7 @@
 import re
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -117,6 +118,13 @@ class Plan(models.Model):
 class Department(models.Model):
     name = models.CharField(_("担当課名"), max_length=100, unique=True)
     name_en = models.CharField(_("担当課名（英語）"), max_length=100, blank=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("所属する職員"),
+        blank=True,
+        related_name="departments",
+        help_text=_("この課の事業の実績を入力できる職員"),
+    )
 
     class Meta:
         verbose_name = _("担当課")
@@ -125,6 +133,35 @@ class Department(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class ReportingYear(models.Model):
+    """A plan's settings for one fiscal year's reporting: when figures are due, and whether
+    the year is locked against edits once published."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("計画"), on_delete=models.CASCADE, related_name="reporting_years"
+    )
+    fiscal_year = models.PositiveSmallIntegerField(_("年度"))
+    due_date = models.DateField(_("入力期限"), null=True, blank=True)
+    is_locked = models.BooleanField(
+        _("ロック"), default=False, help_text=_("公表した年度の実績を編集できないようにします")
+    )
+
+    class Meta:
+        verbose_name = _("報告年度")
+        verbose_name_plural = _("報告年度")
+        ordering = ["plan", "fiscal_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "fiscal_year"],
+                name="unique_reporting_year_per_plan",
+                violation_error_message=_("この計画のこの年度の設定はすでにあります。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.plan} {self.fiscal_year}"
 
 
 class BasicPolicy(models.Model):
