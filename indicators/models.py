@@ -126,11 +126,23 @@ class Indicator(models.Model):
         null=True,
         blank=True,
     )
+    baseline_decimals = models.PositiveSmallIntegerField(
+        _("基準値の小数桁数"),
+        null=True,
+        blank=True,
+        help_text=_("基準値の表記が実績と違う桁数のとき（99.1% なら 1）。空欄なら小数桁数と同じ"),
+    )
     baseline_fiscal_year = models.PositiveSmallIntegerField(
         _("基準値の年度"), null=True, blank=True
     )
     target_kind = models.CharField(
         _("目標の種類"), max_length=10, choices=TargetKind.choices, default=TargetKind.NUMERIC
+    )
+    target_wording = models.CharField(
+        _("目標の表記"),
+        max_length=20,
+        blank=True,
+        help_text=_("定性的な目標を計画がどう書いているか（例: 拡充、維持）。空欄なら目標の種類の名前"),
     )
     target_value = models.DecimalField(
         _("目標値"),
@@ -199,13 +211,14 @@ class Indicator(models.Model):
         shown_year = (
             self.baseline_fiscal_year if self.baseline_fiscal_year != plan_baseline_year else None
         )
-        return format_value_with_year(self.baseline_value, self.unit, self.decimals, shown_year)
+        decimals = self.decimals if self.baseline_decimals is None else self.baseline_decimals
+        return format_value_with_year(self.baseline_value, self.unit, decimals, shown_year)
 
     @property
     def target_display(self) -> str:
         if self.target_kind == TargetKind.NUMERIC:
             return self.format(self.target_value)
-        return TargetKind(self.target_kind).label
+        return self.target_wording or TargetKind(self.target_kind).label
 
     def actual_for(self, fiscal_year: int):
         """The Actual of a year, from prefetched actuals when there are any."""

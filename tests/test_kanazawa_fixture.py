@@ -42,10 +42,7 @@ STATUS_CODES = {"達成": "achieved", "概ね達成": "mostly_achieved", "未達
 
 
 @pytest.fixture
-def plan(db, settings):
-    # The fixture lives in the project-level fixtures/ folder, which loaddata finds only
-    # through FIXTURE_DIRS.
-    settings.FIXTURE_DIRS = [django_settings.BASE_DIR / "fixtures"]
+def plan(db):
     call_command("loaddata", "kanazawa_yumeplan2020", verbosity=0)
     return Plan.objects.get(slug="kanazawa-yumeplan-2020")
 
