@@ -9,7 +9,6 @@ seed's statuses are loaded as official and must equal the computed ones").
 from decimal import Decimal
 
 import pytest
-from django.conf import settings as django_settings
 from django.core.management import call_command
 
 from indicators.models import Actual, Indicator, OfficialStatus
