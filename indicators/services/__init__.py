@@ -1,0 +1,4 @@
+"""Writes that touch several objects, each in ``transaction.atomic``, one module per topic.
+
+Admin, views and management commands call these; they never write around them.
+"""
