@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from policies.models import localized
 
@@ -142,7 +143,9 @@ class Indicator(models.Model):
         _("目標の表記"),
         max_length=20,
         blank=True,
-        help_text=_("定性的な目標を計画がどう書いているか（例: 拡充、維持）。空欄なら目標の種類の名前"),
+        help_text=_(
+            "定性的な目標を計画がどう書いているか（例: 拡充、維持）。空欄なら目標の種類の名前"
+        ),
     )
     target_value = models.DecimalField(
         _("目標値"),
@@ -161,6 +164,7 @@ class Indicator(models.Model):
     )
 
     objects = IndicatorQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("指標")
@@ -344,8 +348,43 @@ class Actual(models.Model):
         editable=False,
     )
     published_at = models.DateTimeField(_("公表日時"), null=True, blank=True, editable=False)
+    internal_note = models.TextField(
+        _("内部メモ"),
+        blank=True,
+        help_text=_("担当課と企画担当の間のメモ。公開されません"),
+    )
+    review_comment = models.TextField(
+        _("差し戻しコメント"),
+        blank=True,
+        editable=False,
+        help_text=_("企画担当が差し戻した理由。公開されません"),
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提出者"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("提出日時"), null=True, blank=True, editable=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("承認者"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("承認日時"), null=True, blank=True, editable=False)
+    # Optimistic locking: every write checks the version it read and increments it, so a
+    # second person saving over a figure they have not seen is refused, never silent.
+    version = models.PositiveIntegerField(_("版"), default=1, editable=False)
 
     objects = ActualQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("実績")
@@ -421,6 +460,8 @@ class OfficialStatus(models.Model):
     )
     recorded_at = models.DateTimeField(_("記録日時"), auto_now=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("公式の達成状況")
         verbose_name_plural = _("公式の達成状況")
@@ -435,3 +476,24 @@ class OfficialStatus(models.Model):
 
     def __str__(self):
         return f"{self.indicator} {self.fiscal_year}: {self.get_status_display()}"
+
+    @property
+    def computed_status(self) -> str | None:
+        """The status the rule gives for the indicator's working value of this year."""
+        status = self.indicator.judge(self.fiscal_year).status
+        return status.value if status else None
+
+    def clean(self):
+        if self.indicator_id is None or self.fiscal_year is None or not self.status:
+            return
+        computed = self.computed_status
+        if self.status != computed and not self.reason.strip():
+            computed_label = AchievementStatus(computed).label if computed else _("判定なし")
+            raise ValidationError(
+                {
+                    "reason": _(
+                        "公式の達成状況が計算上の達成状況（%(computed)s）と違うときは理由を入力してください。"
+                    )
+                    % {"computed": computed_label}
+                }
+            )
