@@ -11,6 +11,7 @@ from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from policies import roles
 from policies.models import localized
 
 from . import achievement
@@ -73,6 +74,10 @@ class IndicatorQuerySet(models.QuerySet):
             Prefetch("actuals", queryset=Actual.objects.order_by("fiscal_year")),
             Prefetch("official_statuses", queryset=OfficialStatus.objects.order_by("fiscal_year")),
         )
+
+    def for_user(self, user):
+        """Indicators a back-office user may see: their departments', or all for planners."""
+        return roles.scope_to_departments(self, user, "project__department")
 
     def for_plan(self, plan):
         return (
@@ -323,6 +328,10 @@ class ActualQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published_value__isnull=False)
 
+    def for_user(self, user):
+        """Actuals a back-office user may see: their departments', or all for planners."""
+        return roles.scope_to_departments(self, user, "indicator__project__department")
+
 
 class Actual(models.Model):
     """A yearly actual. ``value`` is the working figure officers enter and planners review;
@@ -390,6 +399,10 @@ class Actual(models.Model):
         verbose_name = _("実績")
         verbose_name_plural = _("実績")
         ordering = ["indicator", "fiscal_year"]
+        permissions = [
+            ("review_actual", _("実績を承認・差し戻しできる")),
+            ("publish_actual", _("実績を公表できる")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["indicator", "fiscal_year"],

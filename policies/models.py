@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from . import roles
+
 ADDED_PROJECT_NUMBER = re.compile(r"^R(\d+)-(\d+)$")
 
 
@@ -249,6 +251,10 @@ class Measure(models.Model):
 class ProjectQuerySet(models.QuerySet):
     def for_plan(self, plan):
         return self.filter(plan=plan)
+
+    def for_user(self, user):
+        """Projects a back-office user may see: their departments', or all for planners."""
+        return roles.scope_to_departments(self, user, "department")
 
     def in_summary(self):
         """Projects listed in a policy's published achievement table, in the table's order."""

@@ -1,0 +1,140 @@
+"""Who may do what in the back office: the roles, their permissions, and department scope.
+
+Three roles:
+
+- 担当課職員 (department officer): sees and edits only the projects, indicators and actuals
+  of the departments they belong to (``Department.members``); enters and submits actuals.
+- 企画担当 (planner): sees every department; edits the plan structure; reviews, approves,
+  returns and publishes actuals; records official statuses.
+- Administrator: a Django superuser.
+
+The groups are created by a data migration and by ``manage.py setup_roles``, both through
+``ensure_roles`` below, never by hand. Admin screens and services ask the helpers here
+(``is_planner``, ``departments_of``) and the ``for_user`` QuerySet methods that use them.
+"""
+
+from __future__ import annotations
+
+from django.apps import apps as global_apps
+
+OFFICER_GROUP = "担当課職員"
+PLANNER_GROUP = "企画担当"
+
+REVIEW_PERMISSION = "indicators.review_actual"
+PUBLISH_PERMISSION = "indicators.publish_actual"
+
+
+def _crud(model: str, *actions: str) -> list[str]:
+    return [f"{action}_{model}" for action in actions]
+
+
+ALL = ("view", "add", "change", "delete")
+
+# app label → codenames. Officers never delete: a figure is corrected, not removed.
+ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
+    OFFICER_GROUP: {
+        "policies": _crud("project", "view"),
+        "indicators": [
+            *_crud("indicator", "view"),
+            *_crud("actual", "view", "add", "change"),
+        ],
+    },
+    PLANNER_GROUP: {
+        "policies": [
+            *_crud("plan", "view", "add", "change"),
+            *_crud("basicpolicy", *ALL),
+            *_crud("measure", *ALL),
+            *_crud("project", *ALL),
+            *_crud("highlight", *ALL),
+            *_crud("department", "view", "add", "change"),
+            *_crud("reportingyear", "view", "add", "change"),
+        ],
+        "indicators": [
+            *_crud("indicator", *ALL),
+            *_crud("actual", "view", "add", "change"),
+            "review_actual",
+            "publish_actual",
+            *_crud("officialstatus", "view", "add", "change"),
+            *_crud("actualcorrection", "view"),
+        ],
+    },
+}
+
+
+def ensure_roles(apps=global_apps) -> list[str]:
+    """Create or update the role groups with exactly their permissions; idempotent.
+
+    ``apps`` is the migration state's registry when called from a data migration.
+    Returns the group names. Raises LookupError when a permission does not exist yet.
+    """
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    for group_name, by_app in ROLE_PERMISSIONS.items():
+        permissions = []
+        for app_label, codenames in by_app.items():
+            found = list(
+                permission_model.objects.filter(
+                    content_type__app_label=app_label, codename__in=codenames
+                )
+            )
+            missing = set(codenames) - {permission.codename for permission in found}
+            if missing:
+                raise LookupError(f"permissions missing in {app_label}: {sorted(missing)}")
+            permissions.extend(found)
+        group, _created = group_model.objects.get_or_create(name=group_name)
+        group.permissions.set(permissions)
+    return list(ROLE_PERMISSIONS)
+
+
+def _in_group(user, name: str) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    cache = getattr(user, "_yumeplan_groups", None)
+    if cache is None:
+        cache = set(user.groups.values_list("name", flat=True))
+        user._yumeplan_groups = cache
+    return name in cache
+
+
+def is_administrator(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_superuser)
+
+
+def is_planner(user) -> bool:
+    """Planners and administrators: they see and review every department."""
+    return is_administrator(user) or _in_group(user, PLANNER_GROUP)
+
+
+def is_officer(user) -> bool:
+    return _in_group(user, OFFICER_GROUP)
+
+
+def sees_all_departments(user) -> bool:
+    return is_planner(user)
+
+
+def departments_of(user):
+    """The departments a user belongs to (as a QuerySet)."""
+    department_model = global_apps.get_model("policies", "Department")
+    if not getattr(user, "is_authenticated", False):
+        return department_model.objects.none()
+    return department_model.objects.filter(members=user)
+
+
+def may_edit_department(user, department_id: int | None) -> bool:
+    """Whether a user may enter figures for a project of this department."""
+    if sees_all_departments(user):
+        return True
+    if department_id is None:
+        return False
+    return departments_of(user).filter(pk=department_id).exists()
+
+
+def scope_to_departments(queryset, user, department_field: str):
+    """``queryset`` limited to the user's departments; ``department_field`` is the lookup
+    path from the model to Department ("department", "project__department", …)."""
+    if sees_all_departments(user):
+        return queryset
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return queryset.none()
+    return queryset.filter(**{f"{department_field}__members": user})
