@@ -72,3 +72,34 @@ def build_plan(db):
         return plan
 
     return build
+
+
+@pytest.fixture
+def make_user(db, django_user_model, settings):
+    """``make_user("officer", departments=[dept])``: a staff user in a back-office role
+    ("officer", "planner", "admin" or None for a bare staff account)."""
+    from django.contrib.auth.models import Group
+
+    from policies import roles
+
+    # Production's PBKDF2 costs about a second per user; tests need no strong hashes.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+    groups = {"officer": roles.OFFICER_GROUP, "planner": roles.PLANNER_GROUP}
+    counter = iter(range(1, 10_000))
+
+    def make(role, departments=(), username=None, password="pass-123-yume"):
+        roles.ensure_roles()  # transactional tests flush the groups the migration made
+        user = django_user_model.objects.create_user(
+            username=username or f"{role or 'staff'}{next(counter)}",
+            password=password,
+            is_staff=True,
+            is_superuser=role == "admin",
+        )
+        if role in groups:
+            user.groups.add(Group.objects.get(name=groups[role]))
+        for department in departments:
+            department.members.add(user)
+        return user
+
+    return make

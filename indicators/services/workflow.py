@@ -1,0 +1,404 @@
+"""The yearly-actual workflow: draft → submitted → approved → published, or returned.
+
+Every function here is one transaction: it checks everything first (role, department,
+locked year, state, value, concurrent edits) and then writes all rows or none. Refusals
+are ``PermissionDenied`` (not allowed for this user) or ``ValidationError`` (not possible
+with this data), with Japanese messages for the screen. The admin, the yearly entry
+screen and the uploads (indicators/services/imports.py) all go through here.
+
+Concurrent edits: every write increments ``Actual.version``. A caller that read a row
+passes the version it read (``DraftEntry.expected_version``); the rows are locked with
+SELECT … FOR UPDATE and a changed version is refused with the other person's value
+(``EditConflict``). Uploads pass no version: they state the whole year's figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from indicators.cache import bump_public_cache
+from indicators.models import Actual, ActualCorrection, ActualState, Indicator
+from indicators.values import PERCENT_UNITS
+from policies import roles
+from policies.models import ReportingYear
+
+BATCH_SIZE = 500
+# SQLite allows some 32k parameters per query; stay well below for IN (...) lookups.
+LOOKUP_CHUNK = 2000
+# A value that moves more than this share against the previous year needs a note.
+LARGE_CHANGE = Decimal("0.5")
+
+EDITABLE_STATES = {ActualState.DRAFT, ActualState.RETURNED, ActualState.PUBLISHED}
+
+
+@dataclass(frozen=True)
+class DraftEntry:
+    """One figure to save as a draft. ``expected_version`` is the Actual.version the
+    user's screen showed (None when the actual did not exist or no check is wanted)."""
+
+    indicator_id: int
+    value: Decimal
+    note: str = ""
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+
+class EditConflict(ValidationError):
+    """Someone else saved the actual after this user read it."""
+
+
+def label(indicator: Indicator) -> str:
+    return f"{indicator.project.number} {indicator.name}"
+
+
+def _chunks(items: Sequence, size: int = LOOKUP_CHUNK) -> Iterator[Sequence]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def value_errors(indicator: Indicator, value: Decimal) -> list[str]:
+    """What is wrong with a value for an indicator, whatever screen or file it came from."""
+    if not isinstance(value, Decimal) or not value.is_finite():
+        return [_("数値を入力してください。")]
+    errors = []
+    if value < 0:
+        errors.append(_("実績値にマイナスの値は入力できません。"))
+    if indicator.unit.strip() in PERCENT_UNITS and value > 100:
+        errors.append(_("割合（%）は 100 以下で入力してください。"))
+    return errors
+
+
+def needs_note(value: Decimal | None, previous: Decimal | None) -> bool:
+    """True when a value moves more than half against the previous year's value."""
+    if value is None or previous is None:
+        return False
+    if previous == 0:
+        return value != 0
+    return abs(value - previous) > abs(previous) * LARGE_CHANGE
+
+
+def _check_can_enter(user) -> None:
+    if not (user.has_perm("indicators.add_actual") and user.has_perm("indicators.change_actual")):
+        raise PermissionDenied(_("実績を入力する権限がありません。"))
+
+
+def _check_departments(user, indicators: Iterable[Indicator]) -> None:
+    if roles.sees_all_departments(user):
+        return
+    allowed = set(roles.departments_of(user).values_list("pk", flat=True))
+    foreign = [label(i) for i in indicators if i.project.department_id not in allowed]
+    if foreign:
+        raise PermissionDenied(
+            _("担当課が違う指標の実績は入力できません: %(names)s")
+            % {"names": "、".join(foreign[:5]) + ("…" if len(foreign) > 5 else "")}
+        )
+
+
+def _check_not_locked(plan_years: set[tuple[int, int]]) -> None:
+    if not plan_years:
+        return
+    locked = ReportingYear.objects.filter(
+        is_locked=True,
+        plan_id__in={plan for plan, _year in plan_years},
+        fiscal_year__in={year for _plan, year in plan_years},
+    ).values_list("plan_id", "fiscal_year")
+    if plan_years & set(locked):
+        raise ValidationError(_("この年度はロックされているため、実績を変更できません。"))
+
+
+def _conflict(actual: Actual) -> EditConflict:
+    record = actual.history.select_related("history_user").first()
+    who = record.history_user if record and record.history_user else None
+    return EditConflict(
+        _(
+            "%(indicator)s: %(who)sが先に実績値を「%(value)s」に保存しました。"
+            "画面を読み込み直して確認してから、もう一度保存してください。"
+        )
+        % {
+            "indicator": label(actual.indicator),
+            "who": who.get_full_name() or who.get_username() if who else _("他の人"),
+            "value": actual.display_value,
+        },
+        code="conflict",
+    )
+
+
+def save_drafts(*, user, fiscal_year: int, entries: Sequence[DraftEntry]) -> SaveResult:
+    """Create or update the year's actuals of ``entries`` as drafts, all or nothing.
+
+    A returned or published actual whose value or note changes goes back to draft (a
+    published one keeps its published value until it is published again, with a reason).
+    Submitted and approved actuals cannot be changed here. A fixed number of queries
+    plus one per BATCH_SIZE rows written.
+    """
+    _check_can_enter(user)
+    ids = [entry.indicator_id for entry in entries]
+    if len(set(ids)) != len(ids):
+        raise ValidationError(_("同じ指標が 2 回以上含まれています。"))
+    if not entries:
+        return SaveResult()
+
+    with transaction.atomic():
+        indicators: dict[int, Indicator] = {}
+        for chunk in _chunks(ids):
+            indicators.update(
+                Indicator.objects.select_related("project").in_bulk(chunk, field_name="pk")
+            )
+        unknown = [str(pk) for pk in ids if pk not in indicators]
+        if unknown:
+            raise ValidationError(
+                _("存在しない指標です（ID: %(ids)s）。") % {"ids": ", ".join(unknown[:10])}
+            )
+        _check_departments(user, indicators.values())
+        _check_not_locked({(i.project.plan_id, fiscal_year) for i in indicators.values()})
+
+        errors = []
+        for entry in entries:
+            indicator = indicators[entry.indicator_id]
+            for message in value_errors(indicator, entry.value):
+                errors.append(f"{label(indicator)}: {message}")
+        if errors:
+            raise ValidationError(errors)
+
+        existing: dict[int, Actual] = {}
+        for chunk in _chunks(ids):
+            for actual in Actual.objects.select_for_update().filter(
+                indicator_id__in=chunk, fiscal_year=fiscal_year
+            ):
+                actual.indicator = indicators[actual.indicator_id]
+                existing[actual.indicator_id] = actual
+
+        to_create, to_update, unchanged, conflicts, frozen = [], [], 0, [], []
+        for entry in entries:
+            actual = existing.get(entry.indicator_id)
+            note = entry.note.strip()
+            if actual is None:
+                if entry.expected_version is not None:
+                    raise ValidationError(
+                        _("実績が削除されています。画面を読み込み直してください。")
+                    )
+                to_create.append(
+                    Actual(
+                        indicator_id=entry.indicator_id,
+                        fiscal_year=fiscal_year,
+                        value=entry.value,
+                        note=note,
+                        state=ActualState.DRAFT,
+                    )
+                )
+                continue
+            if entry.expected_version is not None and entry.expected_version != actual.version:
+                conflicts.append(_conflict(actual))
+                continue
+            if actual.value == entry.value and actual.note == note:
+                unchanged += 1
+                continue
+            if actual.state not in EDITABLE_STATES:
+                frozen.append(f"{label(actual.indicator)}（{actual.get_state_display()}）")
+                continue
+            actual.value, actual.note = entry.value, note
+            actual.state = ActualState.DRAFT
+            actual.version += 1
+            to_update.append(actual)
+        if conflicts:
+            raise ValidationError([message for error in conflicts for message in error.messages])
+        if frozen:
+            raise ValidationError(
+                _(
+                    "提出済み・承認済みの実績は変更できません。企画担当に差し戻しを依頼してください: %(names)s"
+                )
+                % {"names": "、".join(frozen[:5])}
+            )
+
+        bulk_create_with_history(
+            to_create,
+            Actual,
+            batch_size=BATCH_SIZE,
+            default_user=user,
+            default_change_reason=_("下書き保存"),
+        )
+        bulk_update_with_history(
+            to_update,
+            Actual,
+            ["value", "note", "state", "version"],
+            batch_size=BATCH_SIZE,
+            default_user=user,
+            default_change_reason=_("下書き保存"),
+        )
+    return SaveResult(created=len(to_create), updated=len(to_update), unchanged=unchanged)
+
+
+# --- transitions -------------------------------------------------------------------------
+
+
+def _lock(actual_ids: Iterable[int]) -> list[Actual]:
+    return list(
+        Actual.objects.select_for_update(of=("self",))
+        .filter(pk__in=list(actual_ids))
+        .select_related("indicator__project")
+        .order_by("pk")
+    )
+
+
+def _require_state(actuals: Iterable[Actual], states: set[str], action: str) -> None:
+    wrong = [a for a in actuals if a.state not in states]
+    if wrong:
+        allowed = "・".join(str(ActualState(state).label) for state in sorted(states))
+        raise ValidationError(
+            _("%(action)sできるのは「%(allowed)s」の実績だけです: %(names)s")
+            % {
+                "action": action,
+                "allowed": allowed,
+                "names": "、".join(
+                    f"{label(a.indicator)}（{a.get_state_display()}）" for a in wrong[:5]
+                ),
+            }
+        )
+
+
+def _save(actuals: list[Actual], fields: list[str], user, reason: str) -> None:
+    for actual in actuals:
+        actual.version += 1
+    bulk_update_with_history(
+        actuals,
+        Actual,
+        [*fields, "state", "version"],
+        batch_size=BATCH_SIZE,
+        default_user=user,
+        default_change_reason=reason,
+    )
+
+
+def _previous_values(actuals: list[Actual]) -> dict[tuple[int, int], Decimal]:
+    keys = {(a.indicator_id, a.fiscal_year - 1) for a in actuals}
+    found = Actual.objects.filter(
+        indicator_id__in={k[0] for k in keys}, fiscal_year__in={k[1] for k in keys}
+    ).values_list("indicator_id", "fiscal_year", "value")
+    return {(i, y): v for i, y, v in found if (i, y) in keys}
+
+
+def submit(*, user, actual_ids: Iterable[int]) -> int:
+    """Officer hands draft (or returned) figures to the planners."""
+    _check_can_enter(user)
+    with transaction.atomic():
+        actuals = _lock(actual_ids)
+        _check_departments(user, [a.indicator for a in actuals])
+        _check_not_locked({(a.indicator.project.plan_id, a.fiscal_year) for a in actuals})
+        _require_state(actuals, {ActualState.DRAFT, ActualState.RETURNED}, _("提出"))
+        previous = _previous_values(actuals)
+        missing_notes = [
+            label(a.indicator)
+            for a in actuals
+            if not a.note.strip()
+            and needs_note(a.value, previous.get((a.indicator_id, a.fiscal_year - 1)))
+        ]
+        if missing_notes:
+            raise ValidationError(
+                _("前年度から半分以上変わった値には備考で理由を書いてください: %(names)s")
+                % {"names": "、".join(missing_notes)}
+            )
+        now = timezone.now()
+        for actual in actuals:
+            actual.state = ActualState.SUBMITTED
+            actual.submitted_by, actual.submitted_at = user, now
+        _save(actuals, ["submitted_by", "submitted_at"], user, _("提出"))
+    return len(actuals)
+
+
+def _check_reviewer(user, permission: str = roles.REVIEW_PERMISSION) -> None:
+    if not user.has_perm(permission):
+        raise PermissionDenied(_("実績を承認・公表できるのは企画担当だけです。"))
+
+
+def approve(*, user, actual_ids: Iterable[int]) -> int:
+    """Planner accepts submitted figures; nobody approves what they submitted."""
+    _check_reviewer(user)
+    with transaction.atomic():
+        actuals = _lock(actual_ids)
+        _check_not_locked({(a.indicator.project.plan_id, a.fiscal_year) for a in actuals})
+        _require_state(actuals, {ActualState.SUBMITTED}, _("承認"))
+        own = [label(a.indicator) for a in actuals if a.submitted_by_id == user.pk]
+        if own:
+            raise PermissionDenied(
+                _("自分が提出した実績は承認できません: %(names)s") % {"names": "、".join(own)}
+            )
+        now = timezone.now()
+        for actual in actuals:
+            actual.state = ActualState.APPROVED
+            actual.approved_by, actual.approved_at = user, now
+            actual.review_comment = ""
+        _save(actuals, ["approved_by", "approved_at", "review_comment"], user, _("承認"))
+    return len(actuals)
+
+
+def return_to_officer(*, user, actual_ids: Iterable[int], comment: str) -> int:
+    """Planner sends submitted (or approved) figures back with a comment."""
+    _check_reviewer(user)
+    comment = comment.strip()
+    if not comment:
+        raise ValidationError(_("差し戻しの理由を入力してください。"))
+    with transaction.atomic():
+        actuals = _lock(actual_ids)
+        _check_not_locked({(a.indicator.project.plan_id, a.fiscal_year) for a in actuals})
+        _require_state(actuals, {ActualState.SUBMITTED, ActualState.APPROVED}, _("差し戻し"))
+        for actual in actuals:
+            actual.state = ActualState.RETURNED
+            actual.review_comment = comment
+            actual.approved_by = actual.approved_at = None
+        _save(actuals, ["review_comment", "approved_by", "approved_at"], user, _("差し戻し"))
+    return len(actuals)
+
+
+def publish(*, user, actual_ids: Iterable[int], reason: str = "") -> int:
+    """Planner makes approved figures public. Changing an already published figure
+    needs a reason and is recorded as an ActualCorrection, shown on the public page."""
+    _check_reviewer(user, roles.PUBLISH_PERMISSION)
+    reason = reason.strip()
+    with transaction.atomic():
+        actuals = _lock(actual_ids)
+        _check_not_locked({(a.indicator.project.plan_id, a.fiscal_year) for a in actuals})
+        _require_state(actuals, {ActualState.APPROVED}, _("公表"))
+        corrected = [
+            a for a in actuals if a.published_value is not None and a.published_value != a.value
+        ]
+        if corrected and not reason:
+            raise ValidationError(
+                _("公表済みの値を訂正するときは訂正の理由を入力してください: %(names)s")
+                % {"names": "、".join(label(a.indicator) for a in corrected)}
+            )
+        ActualCorrection.objects.bulk_create(
+            ActualCorrection(
+                actual=a,
+                old_value=a.published_value,
+                new_value=a.value,
+                reason=reason,
+                corrected_by=user,
+            )
+            for a in corrected
+        )
+        now = timezone.now()
+        for actual in actuals:
+            actual.state = ActualState.PUBLISHED
+            actual.published_value, actual.published_at = actual.value, now
+        _save(actuals, ["published_value", "published_at"], user, _("公表"))
+        if actuals:
+            bump_public_cache()
+    return len(actuals)
