@@ -138,3 +138,48 @@ def scope_to_departments(queryset, user, department_field: str):
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return queryset.none()
     return queryset.filter(**{f"{department_field}__members": user})
+
+
+class DepartmentScopedAdminMixin:
+    """For a ModelAdmin whose objects belong to a department through ``department_field``.
+
+    Officers see only their departments' objects in lists, filters, exports, autocompletes
+    and foreign-key choices; another department's object by direct URL (change, delete,
+    history) answers 404, never its data. Planners and superusers see everything.
+    History is shown but never reverted from the admin: changes go through the workflow.
+    """
+
+    department_field: str = ""
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return scope_to_departments(queryset, request.user, self.department_field)
+
+    def _ensure_visible(self, request, object_id) -> None:
+        from django.contrib.admin.utils import unquote
+        from django.http import Http404
+
+        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+            raise Http404
+
+    def get_object(self, request, object_id, from_field=None):
+        if from_field is None:
+            self._ensure_visible(request, object_id)
+        return super().get_object(request, object_id, from_field)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._ensure_visible(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._ensure_visible(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        queryset = kwargs.get("queryset", db_field.remote_field.model._default_manager.all())
+        if hasattr(queryset, "for_user"):
+            kwargs["queryset"] = queryset.for_user(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

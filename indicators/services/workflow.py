@@ -41,13 +41,17 @@ EDITABLE_STATES = {ActualState.DRAFT, ActualState.RETURNED, ActualState.PUBLISHE
 
 @dataclass(frozen=True)
 class DraftEntry:
-    """One figure to save as a draft. ``expected_version`` is the Actual.version the
-    user's screen showed (None when the actual did not exist or no check is wanted)."""
+    """One figure to save as a draft.
+
+    ``expected_version`` is the Actual.version the user's screen showed: 0 when it showed
+    no actual yet, None when no check is wanted (uploads). ``internal_note`` None leaves
+    the internal note as it is."""
 
     indicator_id: int
     value: Decimal
     note: str = ""
     expected_version: int | None = None
+    internal_note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -190,8 +194,9 @@ def save_drafts(*, user, fiscal_year: int, entries: Sequence[DraftEntry]) -> Sav
         for entry in entries:
             actual = existing.get(entry.indicator_id)
             note = entry.note.strip()
+            internal_note = entry.internal_note
             if actual is None:
-                if entry.expected_version is not None:
+                if entry.expected_version:
                     raise ValidationError(
                         _("実績が削除されています。画面を読み込み直してください。")
                     )
@@ -201,6 +206,7 @@ def save_drafts(*, user, fiscal_year: int, entries: Sequence[DraftEntry]) -> Sav
                         fiscal_year=fiscal_year,
                         value=entry.value,
                         note=note,
+                        internal_note=(internal_note or "").strip(),
                         state=ActualState.DRAFT,
                     )
                 )
@@ -208,14 +214,22 @@ def save_drafts(*, user, fiscal_year: int, entries: Sequence[DraftEntry]) -> Sav
             if entry.expected_version is not None and entry.expected_version != actual.version:
                 conflicts.append(_conflict(actual))
                 continue
-            if actual.value == entry.value and actual.note == note:
+            if internal_note is None:
+                internal_note = actual.internal_note
+            internal_note = internal_note.strip()
+            if (actual.value, actual.note, actual.internal_note) == (
+                entry.value,
+                note,
+                internal_note,
+            ):
                 unchanged += 1
                 continue
             if actual.state not in EDITABLE_STATES:
                 frozen.append(f"{label(actual.indicator)}（{actual.get_state_display()}）")
                 continue
-            actual.value, actual.note = entry.value, note
-            actual.state = ActualState.DRAFT
+            if actual.value != entry.value or actual.note != note:
+                actual.state = ActualState.DRAFT  # a changed figure is reviewed again
+            actual.value, actual.note, actual.internal_note = entry.value, note, internal_note
             actual.version += 1
             to_update.append(actual)
         if conflicts:
@@ -238,7 +252,7 @@ def save_drafts(*, user, fiscal_year: int, entries: Sequence[DraftEntry]) -> Sav
         bulk_update_with_history(
             to_update,
             Actual,
-            ["value", "note", "state", "version"],
+            ["value", "note", "internal_note", "state", "version"],
             batch_size=BATCH_SIZE,
             default_user=user,
             default_change_reason=_("下書き保存"),
