@@ -1,7 +1,26 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Actual, Indicator, OfficialStatus
+from policies import roles
+from policies.models import Plan, Project, ReportingYear
+
+from .forms import CommentForm, YearEntryForm
+from .models import Actual, ActualState, Indicator, OfficialStatus
+from .services import workflow
+
+
+def error_messages(error: Exception) -> list[str]:
+    """The Japanese messages of a workflow refusal."""
+    if isinstance(error, ValidationError):
+        return error.messages
+    return [str(error) or gettext("この操作の権限がありません。")]
 
 
 class IndicatorInline(admin.StackedInline):
@@ -20,9 +39,22 @@ class IndicatorInline(admin.StackedInline):
 
 
 class ActualInline(admin.TabularInline):
+    """Read only: figures change through the entry screen and the workflow."""
+
     model = Actual
     extra = 0
-    fields = ["fiscal_year", "value", "note"]
+    fields = ["fiscal_year", "value", "note", "state", "published_value"]
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class OfficialStatusInline(admin.TabularInline):
@@ -33,7 +65,8 @@ class OfficialStatusInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(roles.DepartmentScopedAdminMixin, SimpleHistoryAdmin):
+    department_field = "project__department"
     list_display = [
         "project_number",
         "project",
@@ -48,6 +81,7 @@ class IndicatorAdmin(admin.ModelAdmin):
     list_filter = [
         "project__plan",
         "project__basic_policy",
+        ("project__department", admin.RelatedOnlyFieldListFilter),
         "target_kind",
         "direction",
         "is_cumulative",
@@ -73,16 +107,270 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Actual)
-class ActualAdmin(admin.ModelAdmin):
-    list_display = ["indicator", "fiscal_year", "value", "note"]
-    list_filter = ["fiscal_year", "indicator__project__plan", "indicator__project__basic_policy"]
+class ActualAdmin(roles.DepartmentScopedAdminMixin, SimpleHistoryAdmin):
+    """Actuals are listed and moved through the workflow here; their values are entered
+    on the yearly entry screen (``entry/``) or uploaded, never edited in a bare form."""
+
+    department_field = "indicator__project__department"
+    list_display = [
+        "indicator",
+        "department",
+        "fiscal_year",
+        "display_value",
+        "state",
+        "published_display",
+    ]
+    list_filter = [
+        "fiscal_year",
+        "state",
+        ("indicator__project__department", admin.RelatedOnlyFieldListFilter),
+        "indicator__project__plan",
+    ]
     search_fields = ["indicator__name", "indicator__project__number", "indicator__project__name"]
-    list_select_related = ["indicator__project"]
-    autocomplete_fields = ["indicator"]
+    list_select_related = ["indicator__project__department"]
+    fieldsets = [
+        (_("公開される項目"), {"fields": ["indicator", "fiscal_year", "value", "note"]}),
+        (_("公開されない項目（内部用）"), {"fields": ["internal_note", "review_comment"]}),
+        (
+            _("状態"),
+            {
+                "fields": [
+                    "state",
+                    ("submitted_by", "submitted_at"),
+                    ("approved_by", "approved_at"),
+                    ("published_value", "published_at"),
+                ]
+            },
+        ),
+    ]
+    readonly_fields = [
+        "indicator",
+        "fiscal_year",
+        "value",
+        "note",
+        "internal_note",
+        "review_comment",
+        "state",
+        "submitted_by",
+        "submitted_at",
+        "approved_by",
+        "approved_at",
+        "published_value",
+        "published_at",
+    ]
+    actions = ["submit_selected", "approve_selected", "return_selected", "publish_selected"]
+
+    @admin.display(description=_("担当課"), ordering="indicator__project__department")
+    def department(self, obj):
+        return obj.indicator.project.department
+
+    @admin.display(description=_("実績値"), ordering="value")
+    def display_value(self, obj):
+        return obj.display_value
+
+    @admin.display(description=_("公表値"), ordering="published_value")
+    def published_display(self, obj):
+        return obj.display_published_value
+
+    # Figures are written by the workflow only: no bare add/change form.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request)
+
+    def has_review_permission(self, request):
+        return request.user.has_perm(roles.REVIEW_PERMISSION)
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm(roles.PUBLISH_PERMISSION)
+
+    def get_urls(self):
+        entry = self.admin_site.admin_view(self.entry_view)
+        return [path("entry/", entry, name="indicators_actual_entry"), *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "entry_url": reverse("admin:indicators_actual_entry"),
+        }
+        return super().changelist_view(request, extra_context)
+
+    # --- workflow actions -------------------------------------------------------------
+
+    def _run(self, request, queryset, transition, done_message, **kwargs):
+        try:
+            count = transition(
+                user=request.user, actual_ids=list(queryset.values_list("pk", flat=True)), **kwargs
+            )
+        except (ValidationError, PermissionDenied) as error:
+            for message in error_messages(error):
+                self.message_user(request, message, messages.ERROR)
+            return False
+        self.message_user(request, done_message % {"count": count}, messages.SUCCESS)
+        return True
+
+    @admin.action(description=_("選択した実績を提出する"), permissions=["change"])
+    def submit_selected(self, request, queryset):
+        self._run(request, queryset, workflow.submit, gettext("%(count)d 件を提出しました。"))
+
+    @admin.action(description=_("選択した実績を承認する"), permissions=["review"])
+    def approve_selected(self, request, queryset):
+        self._run(request, queryset, workflow.approve, gettext("%(count)d 件を承認しました。"))
+
+    def _with_comment(self, request, queryset, *, action, title, help_text, transition, done):
+        """An action that first asks for a comment on an intermediate page."""
+        form = CommentForm(request.POST if "confirm" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            comment = form.cleaned_data["comment"]
+            if self._run(
+                request, queryset, transition, done, **{self._comment_arg[action]: comment}
+            ):
+                return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": title,
+            "help_text": help_text,
+            "form": form,
+            "action": action,
+            "actuals": queryset.select_related("indicator__project"),
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/indicators/actual/comment.html", context)
+
+    _comment_arg = {"return_selected": "comment", "publish_selected": "reason"}
+
+    @admin.action(description=_("選択した実績を差し戻す"), permissions=["review"])
+    def return_selected(self, request, queryset):
+        return self._with_comment(
+            request,
+            queryset,
+            action="return_selected",
+            title=gettext("実績の差し戻し"),
+            help_text=gettext(
+                "差し戻しの理由を書いてください（担当課に表示され、公開されません）。"
+            ),
+            transition=workflow.return_to_officer,
+            done=gettext("%(count)d 件を差し戻しました。"),
+        )
+
+    @admin.action(description=_("選択した実績を公表する"), permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        return self._with_comment(
+            request,
+            queryset,
+            action="publish_selected",
+            title=gettext("実績の公表"),
+            help_text=gettext(
+                "公表済みの値を変える訂正のときは理由を書いてください（公開ページに訂正として載ります）。"
+            ),
+            transition=workflow.publish,
+            done=gettext("%(count)d 件を公表しました。"),
+        )
+
+    # --- yearly entry screen ----------------------------------------------------------
+
+    def entry_view(self, request):
+        user = request.user
+        if not (
+            user.has_perm("indicators.add_actual") and user.has_perm("indicators.change_actual")
+        ):
+            raise PermissionDenied
+        plans = list(Plan.objects.filter(projects__in=Project.objects.for_user(user)).distinct())
+        years = sorted(
+            {y for p in plans for y in range(p.start_fiscal_year, p.end_fiscal_year + 1)}
+        )
+        requested = request.POST.get("fiscal_year") or request.GET.get("fiscal_year")
+        fiscal_year = (
+            int(requested)
+            if requested and requested.isdigit() and int(requested) in years
+            else (years[-1] if years else None)
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("年度の実績入力"),
+            "years": years,
+            "fiscal_year": fiscal_year,
+        }
+        if fiscal_year is None:
+            return TemplateResponse(request, "admin/indicators/actual/entry.html", context)
+
+        locked_plans = set(
+            ReportingYear.objects.filter(
+                plan__in=plans, fiscal_year=fiscal_year, is_locked=True
+            ).values_list("plan_id", flat=True)
+        )
+        start = min(p.start_fiscal_year for p in plans)
+        previous_years = list(range(start, fiscal_year))
+        indicators = (
+            Indicator.objects.for_user(user)
+            .with_yearly_data()
+            .order_by(
+                "project__plan",
+                "project__basic_policy__number",
+                "project__summary_order",
+                "project__number",
+                "order",
+                "pk",
+            )
+        )
+        submitting = request.POST.get("action") == "submit"
+        form = YearEntryForm(
+            request.POST or None,
+            indicators=indicators,
+            fiscal_year=fiscal_year,
+            previous_years=previous_years,
+            locked_plans=locked_plans,
+            submitting=submitting,
+        )
+        if form.is_bound and form.is_valid():
+            try:
+                with transaction.atomic():
+                    result = workflow.save_drafts(
+                        user=user, fiscal_year=fiscal_year, entries=form.entries
+                    )
+                    submitted = 0
+                    if submitting:
+                        ids = Actual.objects.filter(
+                            indicator_id__in=[e.indicator_id for e in form.entries],
+                            fiscal_year=fiscal_year,
+                            state__in=[ActualState.DRAFT, ActualState.RETURNED],
+                        ).values_list("pk", flat=True)
+                        submitted = workflow.submit(user=user, actual_ids=list(ids))
+            except (ValidationError, PermissionDenied) as error:
+                for message in error_messages(error):
+                    form.add_error(None, message)
+            else:
+                self.message_user(
+                    request,
+                    gettext(
+                        "保存しました（新規 %(created)d 件、更新 %(updated)d 件、変更なし %(unchanged)d 件）。"
+                    )
+                    % {
+                        "created": result.created,
+                        "updated": result.updated,
+                        "unchanged": result.unchanged,
+                    },
+                    messages.SUCCESS,
+                )
+                if submitting:
+                    self.message_user(
+                        request,
+                        gettext("%(count)d 件を提出しました。") % {"count": submitted},
+                        messages.SUCCESS,
+                    )
+                return HttpResponseRedirect(
+                    f"{reverse('admin:indicators_actual_entry')}?fiscal_year={fiscal_year}"
+                )
+        context.update(form=form, previous_years=previous_years, locked=bool(locked_plans))
+        return TemplateResponse(request, "admin/indicators/actual/entry.html", context)
 
 
 @admin.register(OfficialStatus)
-class OfficialStatusAdmin(admin.ModelAdmin):
+class OfficialStatusAdmin(roles.DepartmentScopedAdminMixin, SimpleHistoryAdmin):
+    department_field = "indicator__project__department"
     list_display = ["indicator", "fiscal_year", "status", "recorded_by", "recorded_at"]
     list_filter = ["status", "fiscal_year", "indicator__project__plan"]
     search_fields = ["indicator__name", "indicator__project__number", "reason"]

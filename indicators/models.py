@@ -418,6 +418,10 @@ class Actual(models.Model):
     def display_value(self) -> str:
         return self.indicator.format(self.value)
 
+    @property
+    def display_published_value(self) -> str:
+        return self.indicator.format(self.published_value)
+
 
 class ActualCorrection(models.Model):
     """A published figure that was corrected later: shown on the public project page."""

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.admin import IndicatorInline
 
+from . import roles
 from .models import BasicPolicy, Department, Highlight, Measure, Plan, Project, ReportingYear
 
 
@@ -91,7 +92,8 @@ class HighlightInline(admin.StackedInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(roles.DepartmentScopedAdminMixin, admin.ModelAdmin):
+    department_field = "department"
     list_display = [
         "number",
         "name",
@@ -102,7 +104,12 @@ class ProjectAdmin(admin.ModelAdmin):
         "indicator_count",
     ]
     list_display_links = ["number", "name"]
-    list_filter = ["plan", "basic_policy", "department", "fiscal_year_added"]
+    list_filter = [
+        "plan",
+        "basic_policy",
+        ("department", admin.RelatedOnlyFieldListFilter),
+        "fiscal_year_added",
+    ]
     search_fields = ["number", "name", "name_en", "indicators__name"]
     list_select_related = ["basic_policy", "measure", "department"]
     autocomplete_fields = ["basic_policy", "measure", "department"]

@@ -1,0 +1,147 @@
+"""Back-office forms: the yearly entry screen and the workflow actions' comment forms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from .achievement import Judgement
+from .models import Actual, Indicator
+from .services.workflow import EDITABLE_STATES, DraftEntry, needs_note, value_errors
+from .values import PERCENT_UNITS, ValueParseError, parse_value
+
+
+@dataclass
+class EntryRow:
+    """One indicator on the entry screen, with its bound fields."""
+
+    indicator: Indicator
+    actual: Actual | None
+    previous: list[str]
+    judgement: Judgement
+    editable: bool
+    fields: dict[str, forms.BoundField] = field(default_factory=dict)
+
+
+def _same_unit(typed: str, unit: str) -> bool:
+    typed, unit = typed.strip(), unit.strip()
+    if typed in PERCENT_UNITS and unit in PERCENT_UNITS:
+        return True
+    return typed == unit
+
+
+class YearEntryForm(forms.Form):
+    """This year's value, note and internal note of every indicator of an officer.
+
+    Values are read with ``parse_value`` ("1,234", "１２３４", "99.8%", "145 か所"); an empty
+    value leaves the indicator out. ``submitting`` adds the large-change note check.
+    """
+
+    def __init__(self, *args, indicators, fiscal_year: int, previous_years, locked_plans=(), **kw):
+        self.submitting = kw.pop("submitting", False)
+        super().__init__(*args, **kw)
+        self.fiscal_year = fiscal_year
+        self.rows: list[EntryRow] = []
+        for indicator in indicators:
+            actual = indicator.actual_for(fiscal_year)
+            editable = indicator.project.plan_id not in locked_plans and (
+                actual is None or actual.state in EDITABLE_STATES
+            )
+            pk = indicator.pk
+            self.fields[f"value_{pk}"] = forms.CharField(
+                label=_("実績値"),
+                required=False,
+                disabled=not editable,
+                initial=indicator.format(actual.value) if actual else "",
+                widget=forms.TextInput(attrs={"class": "entry-value", "inputmode": "decimal"}),
+            )
+            self.fields[f"note_{pk}"] = forms.CharField(
+                label=_("備考（公開）"),
+                required=False,
+                disabled=not editable,
+                initial=actual.note if actual else "",
+                widget=forms.Textarea(attrs={"rows": 2, "class": "entry-note"}),
+            )
+            self.fields[f"internal_note_{pk}"] = forms.CharField(
+                label=_("内部メモ（非公開）"),
+                required=False,
+                disabled=not editable,
+                initial=actual.internal_note if actual else "",
+                widget=forms.Textarea(attrs={"rows": 2, "class": "entry-internal-note"}),
+            )
+            self.fields[f"version_{pk}"] = forms.IntegerField(
+                required=False,
+                disabled=not editable,
+                initial=actual.version if actual else 0,
+                widget=forms.HiddenInput,
+            )
+            row = EntryRow(
+                indicator=indicator,
+                actual=actual,
+                previous=[indicator.format(indicator.actual_value_for(y)) for y in previous_years],
+                judgement=indicator.judge(fiscal_year),
+                editable=editable,
+            )
+            row.fields = {
+                name: self[f"{name}_{pk}"] for name in ("value", "note", "internal_note", "version")
+            }
+            self.rows.append(row)
+
+    def clean(self):
+        cleaned = super().clean()
+        self.entries: list[DraftEntry] = []
+        for row in self.rows:
+            if not row.editable:
+                continue
+            indicator, pk = row.indicator, row.indicator.pk
+            text = cleaned.get(f"value_{pk}", "").strip()
+            if not text:
+                continue
+            try:
+                parsed = parse_value(text)
+            except ValueParseError as error:
+                self.add_error(f"value_{pk}", str(error))
+                continue
+            if parsed.unit and not _same_unit(parsed.unit, indicator.unit):
+                self.add_error(
+                    f"value_{pk}",
+                    gettext("単位が違います。「%(unit)s」で入力してください。")
+                    % {"unit": indicator.unit or gettext("単位なし")},
+                )
+                continue
+            problems = value_errors(indicator, parsed.value)
+            for problem in problems:
+                self.add_error(f"value_{pk}", problem)
+            note = cleaned.get(f"note_{pk}", "").strip()
+            previous = indicator.actual_value_for(self.fiscal_year - 1)
+            if self.submitting and not note and needs_note(parsed.value, previous):
+                self.add_error(
+                    f"note_{pk}",
+                    gettext(
+                        "前年度（%(previous)s）から半分以上変わっています。備考に理由を書いてください。"
+                    )
+                    % {"previous": indicator.format(previous)},
+                )
+            if problems:
+                continue
+            self.entries.append(
+                DraftEntry(
+                    indicator_id=pk,
+                    value=parsed.value,
+                    note=note,
+                    expected_version=cleaned.get(f"version_{pk}") or 0,
+                    internal_note=cleaned.get(f"internal_note_{pk}", ""),
+                )
+            )
+        return cleaned
+
+
+class CommentForm(forms.Form):
+    """The planner's comment when returning figures, or the reason for a correction."""
+
+    comment = forms.CharField(
+        label=_("コメント"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
