@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from indicators.cache import bump_public_cache
 from indicators.models import Actual, ActualCorrection, ActualState, Indicator
@@ -249,15 +249,47 @@ def save_drafts(*, user, fiscal_year: int, entries: Sequence[DraftEntry]) -> Sav
             default_user=user,
             default_change_reason=_("下書き保存"),
         )
-        bulk_update_with_history(
+        _update_with_history(
             to_update,
-            Actual,
             ["value", "note", "internal_note", "state", "version"],
-            batch_size=BATCH_SIZE,
-            default_user=user,
-            default_change_reason=_("下書き保存"),
+            user=user,
+            reason=_("下書き保存"),
         )
     return SaveResult(created=len(to_create), updated=len(to_update), unchanged=unchanged)
+
+
+def _update_with_history(actuals: list[Actual], fields: list[str], *, user, reason: str) -> None:
+    """Write ``fields`` of already-locked actuals and record one history row each.
+
+    One parameterised UPDATE run with executemany: Django's bulk_update builds a CASE
+    expression per field and row, which took 13 s in Python for 10,000 rows; this takes
+    well under a second. The rows are locked by the caller (select_for_update).
+    """
+    if not actuals:
+        return
+    meta = Actual._meta
+    model_fields = [meta.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in model_fields)
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"
+    rows = [
+        [
+            field.get_db_prep_save(getattr(actual, field.attname), connection)
+            for field in model_fields
+        ]
+        + [actual.pk]
+        for actual in actuals
+    ]
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH_SIZE):
+            cursor.executemany(sql, rows[start : start + BATCH_SIZE])
+    Actual.history.bulk_history_create(
+        actuals,
+        update=True,
+        batch_size=BATCH_SIZE,
+        default_user=user,
+        default_change_reason=reason,
+    )
 
 
 # --- transitions -------------------------------------------------------------------------
@@ -291,13 +323,11 @@ def _require_state(actuals: Iterable[Actual], states: set[str], action: str) -> 
 def _save(actuals: list[Actual], fields: list[str], user, reason: str) -> None:
     for actual in actuals:
         actual.version += 1
-    bulk_update_with_history(
+    _update_with_history(
         actuals,
-        Actual,
         [*fields, "state", "version"],
-        batch_size=BATCH_SIZE,
-        default_user=user,
-        default_change_reason=reason,
+        user=user,
+        reason=reason,
     )
 
 
