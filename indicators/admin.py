@@ -12,7 +12,7 @@ from policies import roles
 from policies.models import Plan, Project, ReportingYear
 
 from .forms import CommentForm, YearEntryForm
-from .models import Actual, ActualState, Indicator, OfficialStatus
+from .models import Actual, ActualCorrection, ActualState, Indicator, OfficialStatus
 from .services import workflow
 
 
@@ -381,3 +381,24 @@ class OfficialStatusAdmin(roles.DepartmentScopedAdminMixin, SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         obj.recorded_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(ActualCorrection)
+class ActualCorrectionAdmin(roles.DepartmentScopedAdminMixin, admin.ModelAdmin):
+    """Corrections of published figures. Read-only: the workflow's publish step writes them."""
+
+    department_field = "actual__indicator__project__department"
+    list_display = ["actual", "old_value", "new_value", "reason", "corrected_by", "corrected_at"]
+    list_filter = ["actual__fiscal_year", "actual__indicator__project__plan"]
+    search_fields = ["actual__indicator__name", "actual__indicator__project__number", "reason"]
+    list_select_related = ["actual__indicator__project", "corrected_by"]
+    date_hierarchy = "corrected_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
