@@ -78,3 +78,9 @@ def test_static_files_are_compressed_and_hashed_in_production():
         == "whitenoise.storage.CompressedManifestStaticFilesStorage"
     )
     assert "whitenoise.middleware.WhiteNoiseMiddleware" in live.MIDDLEWARE
+
+
+def test_favicon_ico_leads_to_the_site_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("favicon.svg")

@@ -9,6 +9,8 @@ admin.site.index_title = "計画の管理"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico on pages (the admin's) that name no icon.
+    path("favicon.ico", views.favicon),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("policies.urls")),
