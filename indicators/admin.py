@@ -11,6 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from policies import roles
 from policies.models import Plan, Project, ReportingYear
 
+from .admin_uploads import ActualUploadMixin
 from .forms import CommentForm, YearEntryForm
 from .models import Actual, ActualCorrection, ActualState, Indicator, OfficialStatus
 from .services import workflow
@@ -107,7 +108,7 @@ class IndicatorAdmin(roles.DepartmentScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Actual)
-class ActualAdmin(roles.DepartmentScopedAdminMixin, SimpleHistoryAdmin):
+class ActualAdmin(ActualUploadMixin, roles.DepartmentScopedAdminMixin, SimpleHistoryAdmin):
     """Actuals are listed and moved through the workflow here; their values are entered
     on the yearly entry screen (``entry/``) or uploaded, never edited in a bare form."""
 

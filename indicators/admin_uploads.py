@@ -1,0 +1,177 @@
+"""Admin views for actuals as files: the officer's XLSX template, the upload with its
+preview and confirmation, and the planners' export. Mixed into ActualAdmin.
+
+The upload is read once; its rows are kept in the session between the preview and the
+confirmation (never trusted: ``imports.confirm`` checks them again before writing)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from policies.fiscal_years import format_era
+from policies.models import Plan, Project
+
+from .resources import ActualExportResource
+from .services import imports
+
+SESSION_KEY = "indicators_actual_upload"
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("ファイル"),
+        help_text=_("Excel（.xlsx）または CSV（UTF-8・Shift_JIS のどちらでも可）"),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(gettext("ファイルが大きすぎます（20MB まで）。"))
+        try:
+            self.records = imports.read_upload(upload.name, upload.read())
+        except imports.UploadError as error:
+            raise forms.ValidationError(str(error)) from error
+        return upload
+
+
+class ActualUploadMixin:
+    """Adds ``upload/``, ``upload/confirm/``, ``template/`` and ``export/`` to the admin."""
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("upload/", view(self.upload_view), name="indicators_actual_upload"),
+            path(
+                "upload/confirm/",
+                view(self.upload_confirm_view),
+                name="indicators_actual_upload_confirm",
+            ),
+            path("template/", view(self.template_view), name="indicators_actual_template"),
+            path("export/", view(self.export_view), name="indicators_actual_export"),
+            *super().get_urls(),
+        ]
+
+    def _check_can_enter(self, request):
+        user = request.user
+        if not (
+            user.has_perm("indicators.add_actual") and user.has_perm("indicators.change_actual")
+        ):
+            raise PermissionDenied
+
+    def _years(self, request) -> list[int]:
+        plans = Plan.objects.filter(projects__in=Project.objects.for_user(request.user))
+        return sorted(
+            {
+                year
+                for start, end in plans.values_list("start_fiscal_year", "end_fiscal_year")
+                for year in range(start, end + 1)
+            }
+        )
+
+    def _context(self, request, **extra):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            **extra,
+        }
+
+    def upload_view(self, request):
+        self._check_can_enter(request)
+        form = UploadForm(request.POST or None, request.FILES or None)
+        context = self._context(
+            request,
+            title=gettext("実績ファイルの取り込み"),
+            form=form,
+            years=[(year, format_era(year)) for year in self._years(request)],
+        )
+        if form.is_bound and form.is_valid():
+            preview = imports.build_preview(user=request.user, records=form.records)
+            if preview.is_valid:
+                request.session[SESSION_KEY] = form.records
+            else:
+                request.session.pop(SESSION_KEY, None)
+            context.update(title=gettext("取り込みの確認"), preview=preview)
+            return TemplateResponse(request, "admin/indicators/actual/upload_preview.html", context)
+        return TemplateResponse(request, "admin/indicators/actual/upload.html", context)
+
+    def upload_confirm_view(self, request):
+        self._check_can_enter(request)
+        if request.method != "POST":
+            return HttpResponseRedirect(reverse("admin:indicators_actual_upload"))
+        records = request.session.pop(SESSION_KEY, None)
+        if not records:
+            self.message_user(
+                request,
+                gettext("確認中の取り込みがありません。ファイルをもう一度選んでください。"),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(reverse("admin:indicators_actual_upload"))
+        try:
+            result = imports.confirm(user=request.user, records=records)
+        except (ValidationError, PermissionDenied) as error:
+            texts = error.messages if isinstance(error, ValidationError) else [str(error)]
+            for message in texts[:20]:
+                self.message_user(request, message, messages.ERROR)
+            self.message_user(request, gettext("何も保存していません。"), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:indicators_actual_upload"))
+        self.message_user(
+            request,
+            gettext(
+                "取り込みました（新規 %(created)d 件、更新 %(updated)d 件、変更なし %(unchanged)d 件）。"
+                "内容を確認して提出してください。"
+            )
+            % {
+                "created": result.created,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+            },
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:indicators_actual_changelist"))
+
+    def template_view(self, request):
+        self._check_can_enter(request)
+        years = self._years(request)
+        requested = request.GET.get("fiscal_year", "")
+        if not years:
+            raise PermissionDenied
+        fiscal_year = int(requested) if requested.isdigit() else years[-1]
+        if fiscal_year not in years:
+            fiscal_year = years[-1]
+        dataset = imports.template_dataset(user=request.user, fiscal_year=fiscal_year)
+        response = HttpResponse(dataset.export("xlsx"), content_type=XLSX_TYPE)
+        response["Content-Disposition"] = (
+            f'attachment; filename="actuals-template-{fiscal_year}.xlsx"'
+        )
+        return response
+
+    def export_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        file_format = request.GET.get("format", "xlsx")
+        if file_format not in {"xlsx", "csv"}:
+            file_format = "xlsx"
+        queryset = self.get_queryset(request).select_related(
+            "indicator__project__plan", "indicator__project__department"
+        )
+        year = request.GET.get("fiscal_year", "")
+        if year.isdigit():
+            queryset = queryset.filter(fiscal_year=int(year))
+        dataset = ActualExportResource().export(queryset.order_by("indicator", "fiscal_year"))
+        if file_format == "csv":
+            # With a BOM so that Japanese Excel opens it as UTF-8.
+            body = "\ufeff" + dataset.export("csv")
+            response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+        else:
+            response = HttpResponse(dataset.export("xlsx"), content_type=XLSX_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="actuals.{file_format}"'
+        return response

@@ -1,0 +1,376 @@
+"""Officers' yearly actuals as a file: the XLSX template, and the upload's preview.
+
+The template (``template_dataset``) and the upload (``read_upload`` → ``build_preview``)
+share ``COLUMNS``, so a downloaded, filled-in and uploaded template round-trips. The
+upload never writes by itself: ``build_preview`` checks every row and classifies it as new,
+changed or unchanged, or rejects it with its row number and a Japanese reason; ``confirm``
+re-checks the same rows and hands them to ``workflow.save_drafts``, which writes all of
+them or none. Both take a fixed number of queries whatever the number of rows (apart from
+save_drafts' own batches).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import tablib
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from indicators.encodings import EncodingError, decode_upload
+from indicators.models import Actual, ActualState, Indicator
+from indicators.services import workflow
+from indicators.values import PERCENT_UNITS, ValueParseError, parse_value
+from policies.fiscal_years import FiscalYearError, format_era, parse_fiscal_year
+from policies.models import ReportingYear
+
+# Header of each column, in order. Previous years' columns go between TARGET and VALUE.
+ID, YEAR, PROJECT_NUMBER, PROJECT, INDICATOR, UNIT, BASELINE, TARGET = (
+    "ID",
+    "年度",
+    "事業番号",
+    "事業名",
+    "指標項目",
+    "単位",
+    "基準値",
+    "目標値",
+)
+VALUE, NOTE = "実績値", "備考"
+REQUIRED = (ID, YEAR, PROJECT_NUMBER, INDICATOR, VALUE, NOTE)
+FIRST_DATA_ROW = 2  # row 1 holds the headers, as Excel numbers rows
+
+NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
+
+
+class UploadError(ValueError):
+    """The file as a whole cannot be read (format, encoding, headers). Japanese message."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    message: str
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    row: int
+    kind: str  # NEW, CHANGED or UNCHANGED
+    indicator: Indicator
+    fiscal_year: int
+    value: Decimal
+    note: str
+    old_value: Decimal | None = None
+    old_note: str = ""
+
+    @property
+    def value_display(self) -> str:
+        return self.indicator.format(self.value)
+
+    @property
+    def old_value_display(self) -> str:
+        return self.indicator.format(self.old_value)
+
+
+@dataclass
+class Preview:
+    rows: list[PreviewRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    def count(self, kind: str) -> int:
+        return sum(1 for row in self.rows if row.kind == kind)
+
+    @property
+    def new(self) -> int:
+        return self.count(NEW)
+
+    @property
+    def changed(self) -> int:
+        return self.count(CHANGED)
+
+    @property
+    def unchanged(self) -> int:
+        return self.count(UNCHANGED)
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors and bool(self.rows)
+
+
+# --- reading a file ------------------------------------------------------------------------
+
+
+def _cell_text(value) -> str:
+    """A cell as text. openpyxl gives numbers as int or float: a float's repr is the
+    shortest text that reads back to it ("99.8"), never a binary expansion."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        text = repr(value)
+        return text[:-2] if text.endswith(".0") else text
+    return str(value).strip()
+
+
+def read_upload(name: str, data: bytes) -> list[dict[str, str]]:
+    """The rows of an uploaded XLSX or CSV file as {header: text}, in file order.
+
+    Blank rows are kept (as empty dicts' values) so row numbers match the file.
+    """
+    if name.lower().endswith(".xlsx"):
+        try:
+            dataset = tablib.Dataset().load(data, format="xlsx")
+        except Exception as exc:  # openpyxl raises many kinds on a broken file
+            raise UploadError(_("Excel ファイルとして読み取れません。")) from exc
+    elif name.lower().endswith(".csv"):
+        try:
+            text, _encoding = decode_upload(data)
+        except EncodingError as exc:
+            raise UploadError(str(exc)) from exc
+        if not text.strip():
+            raise UploadError(_("ファイルが空です。"))
+        dataset = tablib.Dataset().load(text, format="csv")
+    else:
+        raise UploadError(_("Excel（.xlsx）または CSV（.csv）ファイルを選んでください。"))
+    headers = [_cell_text(h) for h in dataset.headers or []]
+    missing = [h for h in REQUIRED if h not in headers]
+    if missing:
+        raise UploadError(
+            _("1 行目に必要な見出しがありません: %(names)s（ダウンロードした様式を使ってください）")
+            % {"names": "、".join(missing)}
+        )
+    return [
+        {header: _cell_text(cell) for header, cell in zip(headers, row, strict=False)}
+        for row in dataset
+    ]
+
+
+# --- checking the rows ---------------------------------------------------------------------
+
+
+def _parse_row(record: dict[str, str], indicator: Indicator) -> tuple[Decimal, list[str]]:
+    try:
+        parsed = parse_value(record.get(VALUE, ""))
+    except ValueParseError as exc:
+        return Decimal(0), [str(exc)]
+    unit = indicator.unit.strip()
+    same_unit = parsed.unit in {"", unit} or (parsed.is_percent and unit in PERCENT_UNITS)
+    if not same_unit:
+        return parsed.value, [
+            _("単位「%(given)s」がこの指標の単位「%(unit)s」と違います。")
+            % {"given": parsed.unit, "unit": unit}
+        ]
+    return parsed.value, workflow.value_errors(indicator, parsed.value)
+
+
+def build_preview(*, user, records: Sequence[dict[str, str]]) -> Preview:
+    """Check every row of an upload against what the user may enter; write nothing."""
+    preview = Preview()
+    scope = {
+        i.pk: i for i in Indicator.objects.for_user(user).select_related("project__department")
+    }
+    by_name = {(i.project.number, i.name): i for i in scope.values()}
+    numbers = {i.project.number for i in scope.values()}
+
+    # The ids that are not the user's: another department's, or none at all.
+    wanted = {_int(r.get(ID, "")) for r in records} - {None} - scope.keys()
+    foreign: set[int] = set()
+    for chunk in workflow._chunks(sorted(wanted)):  # usually none: one query per 2,000
+        foreign.update(Indicator.objects.filter(pk__in=chunk).values_list("pk", flat=True))
+
+    parsed = []  # (row number, indicator, fiscal year, record)
+    seen: dict[tuple[int, int], int] = {}
+    for index, record in enumerate(records):
+        row = index + FIRST_DATA_ROW
+        if not any(record.values()):
+            continue
+        if not record.get(VALUE) and not record.get(NOTE):
+            continue  # a template row left blank: nothing to enter
+        error = None
+        indicator = None
+        pk = _int(record.get(ID, ""))
+        number = record.get(PROJECT_NUMBER, "")
+        if pk is None and record.get(ID):
+            error = _("ID「%(id)s」は数字ではありません。") % {"id": record[ID]}
+        elif pk is not None:
+            indicator = scope.get(pk)
+            if indicator is None:
+                error = (
+                    _("担当課が違う指標の実績は入力できません（ID: %(id)s）。")
+                    if pk in foreign
+                    else _("ID %(id)s の指標はありません。")
+                ) % {"id": pk}
+            elif number and number != indicator.project.number:
+                error = _("事業番号「%(number)s」が ID %(id)s の指標の事業と合いません。") % {
+                    "number": number,
+                    "id": pk,
+                }
+        elif number not in numbers:
+            error = _("事業番号「%(number)s」の事業はないか、担当外です。") % {"number": number}
+        else:
+            indicator = by_name.get((number, record.get(INDICATOR, "")))
+            if indicator is None:
+                error = _("事業「%(number)s」に指標「%(name)s」はありません。") % {
+                    "number": number,
+                    "name": record.get(INDICATOR, ""),
+                }
+        if error is None:
+            try:
+                fiscal_year = parse_fiscal_year(record.get(YEAR, ""))
+            except FiscalYearError as exc:
+                error = str(exc)
+        if error is not None:
+            preview.errors.append(RowError(row, error))
+            continue
+        key = (indicator.pk, fiscal_year)
+        if key in seen:
+            preview.errors.append(
+                RowError(
+                    row,
+                    _("%(row)d 行目と同じ指標・年度の行です（重複）。") % {"row": seen[key]},
+                )
+            )
+            continue
+        seen[key] = row
+        value, messages = _parse_row(record, indicator)
+        for message in messages:
+            preview.errors.append(RowError(row, message))
+        if not messages:
+            parsed.append((row, indicator, fiscal_year, value, record.get(NOTE, "").strip()))
+
+    years = {year for _row, _i, year, _v, _n in parsed}
+    existing = {
+        (a.indicator_id, a.fiscal_year): a
+        for a in Actual.objects.for_user(user)
+        .filter(fiscal_year__in=years)
+        .only("indicator_id", "fiscal_year", "value", "note", "state")
+    }
+    locked = set(
+        ReportingYear.objects.filter(is_locked=True, fiscal_year__in=years).values_list(
+            "plan_id", "fiscal_year"
+        )
+    )
+    for row, indicator, fiscal_year, value, note in parsed:
+        if (indicator.project.plan_id, fiscal_year) in locked:
+            preview.errors.append(
+                RowError(
+                    row,
+                    _("%(year)s はロックされているため変更できません。")
+                    % {"year": format_era(fiscal_year)},
+                )
+            )
+            continue
+        actual = existing.get((indicator.pk, fiscal_year))
+        if actual is None:
+            preview.rows.append(PreviewRow(row, NEW, indicator, fiscal_year, value, note))
+            continue
+        kind = UNCHANGED if (actual.value, actual.note) == (value, note) else CHANGED
+        if kind == CHANGED and actual.state not in workflow.EDITABLE_STATES:
+            preview.errors.append(
+                RowError(
+                    row,
+                    _("「%(state)s」の実績は変更できません。企画担当に差し戻しを依頼してください。")
+                    % {"state": ActualState(actual.state).label},
+                )
+            )
+            continue
+        preview.rows.append(
+            PreviewRow(row, kind, indicator, fiscal_year, value, note, actual.value, actual.note)
+        )
+    preview.errors.sort(key=lambda error: error.row)
+    return preview
+
+
+def _int(text: str) -> int | None:
+    text = (text or "").strip()
+    return int(text) if text.isdigit() else None
+
+
+def confirm(*, user, records: Sequence[dict[str, str]]) -> workflow.SaveResult:
+    """Re-check the previewed rows and save them all as drafts, or raise and save none."""
+    preview = build_preview(user=user, records=records)
+    if preview.errors:
+        raise ValidationError(
+            [
+                _("%(row)d 行目: %(message)s") % {"row": e.row, "message": e.message}
+                for e in preview.errors
+            ]
+        )
+    if not preview.rows:
+        raise ValidationError(_("取り込む行がありません。"))
+    by_year: dict[int, list[workflow.DraftEntry]] = {}
+    for row in preview.rows:
+        if row.kind != UNCHANGED:
+            by_year.setdefault(row.fiscal_year, []).append(
+                workflow.DraftEntry(indicator_id=row.indicator.pk, value=row.value, note=row.note)
+            )
+    totals = workflow.SaveResult(unchanged=preview.unchanged)
+    with transaction.atomic():
+        for fiscal_year, entries in sorted(by_year.items()):
+            result = workflow.save_drafts(user=user, fiscal_year=fiscal_year, entries=entries)
+            totals = workflow.SaveResult(
+                created=totals.created + result.created,
+                updated=totals.updated + result.updated,
+                unchanged=totals.unchanged + result.unchanged,
+            )
+    return totals
+
+
+# --- the template --------------------------------------------------------------------------
+
+
+def template_dataset(*, user, fiscal_year: int) -> tablib.Dataset:
+    """The officer's indicators for a fiscal year, one row each, in COLUMNS order.
+
+    Previous years' values are shown for reference (not read back); a value already
+    entered for the year is prefilled, so uploading the file unchanged changes nothing.
+    """
+    indicators = list(
+        Indicator.objects.for_user(user)
+        .with_yearly_data()
+        .filter(
+            project__plan__start_fiscal_year__lte=fiscal_year,
+            project__plan__end_fiscal_year__gte=fiscal_year,
+        )
+        .order_by(
+            "project__plan",
+            "project__basic_policy__number",
+            "project__summary_order",
+            "project__number",
+            "order",
+            "pk",
+        )
+    )
+    start = min((i.plan.start_fiscal_year for i in indicators), default=fiscal_year)
+    previous = list(range(start, fiscal_year))
+    headers = [ID, YEAR, PROJECT_NUMBER, PROJECT, INDICATOR, UNIT, BASELINE, TARGET]
+    headers += [_("%(year)s 実績") % {"year": format_era(y)} for y in previous]
+    headers += [VALUE, NOTE]
+    dataset = tablib.Dataset(headers=headers, title=format_era(fiscal_year))
+    for indicator in indicators:
+        current = indicator.actual_for(fiscal_year)
+        dataset.append(
+            [
+                indicator.pk,
+                format_era(fiscal_year),
+                indicator.project.number,
+                indicator.project.name,
+                indicator.name,
+                indicator.unit,
+                indicator.baseline_display,
+                indicator.target_display,
+                *[_plain(indicator.actual_value_for(y)) for y in previous],
+                _plain(current.value) if current else "",
+                current.note if current else "",
+            ]
+        )
+    return dataset
+
+
+def _plain(value: Decimal | None) -> str:
+    """A value as plain digits ("1234.5"), which parse_value reads back exactly."""
+    if value is None:
+        return ""
+    return format(value.normalize(), "f")
