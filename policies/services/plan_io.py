@@ -1,0 +1,391 @@
+"""A whole plan as one Excel workbook: export, and import all or nothing.
+
+The format is documented in docs/import-format.md. Each sheet holds one model; its
+header row names the model's fields; references between sheets use the natural keys a
+planner reads in the plan (basic policy number, measure title, project number, department
+name) and, for indicators, the ``key`` column the workbook itself numbers. Values are
+written so that they read back exactly: decimals as text ("99.8"), dates as ISO text.
+
+``import_plan`` checks every row and raises PlanImportError listing each sheet, row and
+reason; nothing is written unless the whole workbook is correct (transaction.atomic).
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+
+import openpyxl
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.dateparse import parse_date, parse_datetime
+
+from indicators.models import Actual, Indicator, OfficialStatus
+from indicators.values import ValueParseError, parse_value
+from policies.models import (
+    BasicPolicy,
+    Department,
+    Highlight,
+    Measure,
+    Plan,
+    Project,
+    ReportingYear,
+)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    model: type[models.Model]
+    refs: tuple[str, ...]  # reference columns, resolved by the importer
+    fields: tuple[str, ...]  # model fields, written and read as they are
+
+    @property
+    def headers(self) -> list[str]:
+        return [*self.refs, *self.fields]
+
+
+SHEETS = [
+    Sheet(
+        "plan",
+        Plan,
+        (),
+        (
+            "slug",
+            "name",
+            "name_en",
+            "start_fiscal_year",
+            "end_fiscal_year",
+            "baseline_fiscal_year",
+            "philosophy",
+            "philosophy_en",
+            "viewpoints",
+            "viewpoints_en",
+            "project_count_total",
+            "project_count_initial",
+            "project_count_added",
+            "successor_name",
+            "achievement_threshold",
+        ),
+    ),
+    Sheet("reporting_years", ReportingYear, (), ("fiscal_year", "due_date", "is_locked")),
+    Sheet(
+        "basic_policies", BasicPolicy, (), ("number", "title", "title_en", "keyword", "keyword_en")
+    ),
+    Sheet("measures", Measure, ("basic_policy",), ("title", "title_en", "order")),
+    Sheet(
+        "projects",
+        Project,
+        ("basic_policy", "measure", "department"),
+        ("number", "name", "name_en", "fiscal_year_added", "summary_order"),
+    ),
+    Sheet("highlights", Highlight, ("project",), ("text", "text_en", "order")),
+    Sheet(
+        "indicators",
+        Indicator,
+        ("key", "project"),
+        (
+            "name",
+            "name_en",
+            "unit",
+            "direction",
+            "is_cumulative",
+            "decimals",
+            "baseline_value",
+            "baseline_decimals",
+            "baseline_fiscal_year",
+            "target_kind",
+            "target_wording",
+            "target_value",
+            "target_fiscal_year",
+            "order",
+            "is_main",
+        ),
+    ),
+    Sheet(
+        "actuals",
+        Actual,
+        ("indicator",),
+        (
+            "fiscal_year",
+            "value",
+            "note",
+            "state",
+            "published_value",
+            "published_at",
+            "internal_note",
+            "review_comment",
+        ),
+    ),
+    Sheet("official_statuses", OfficialStatus, ("indicator",), ("fiscal_year", "status", "reason")),
+]
+
+
+class PlanImportError(ValueError):
+    """A workbook that cannot be imported; ``errors`` are (sheet, row, reason)."""
+
+    def __init__(self, errors: list[tuple[str, int, str]]):
+        self.errors = errors
+        super().__init__(
+            "\n".join(f"シート「{sheet}」{row} 行目: {reason}" for sheet, row, reason in errors)
+        )
+
+
+# --- export --------------------------------------------------------------------------------
+
+
+def _to_cell(value):
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if value == "":
+        return None
+    return value
+
+
+def export_plan(plan: Plan) -> bytes:
+    """The plan as an XLSX workbook (bytes)."""
+    policies = {p.pk: p.number for p in plan.basic_policies.all()}
+    projects = plan.projects.select_related("measure", "department").order_by(
+        "basic_policy__number", "summary_order", "number"
+    )
+    indicators = list(
+        Indicator.objects.filter(project__plan=plan)
+        .select_related("project")
+        .order_by("project__basic_policy__number", "project__number", "order", "pk")
+    )
+    keys = {indicator.pk: key for key, indicator in enumerate(indicators, 1)}
+    rows = {
+        "plan": [([], plan)],
+        "reporting_years": [([], y) for y in plan.reporting_years.order_by("fiscal_year")],
+        "basic_policies": [([], p) for p in plan.basic_policies.order_by("number")],
+        "measures": [
+            ([policies[m.basic_policy_id]], m)
+            for m in Measure.objects.filter(basic_policy__plan=plan).order_by(
+                "basic_policy__number", "order", "title"
+            )
+        ],
+        "projects": [
+            (
+                [
+                    policies[p.basic_policy_id],
+                    p.measure.title if p.measure else None,
+                    p.department.name if p.department else None,
+                ],
+                p,
+            )
+            for p in projects
+        ],
+        "highlights": [
+            ([h.project.number], h)
+            for h in Highlight.objects.filter(project__plan=plan)
+            .select_related("project")
+            .order_by("project__basic_policy__number", "project__number", "order", "pk")
+        ],
+        "indicators": [([keys[i.pk], i.project.number], i) for i in indicators],
+        "actuals": [
+            ([keys[a.indicator_id]], a)
+            for a in Actual.objects.filter(indicator__in=keys).order_by("fiscal_year")
+        ],
+        "official_statuses": [
+            ([keys[s.indicator_id]], s)
+            for s in OfficialStatus.objects.filter(indicator__in=keys).order_by("fiscal_year")
+        ],
+    }
+    for name in ("actuals", "official_statuses"):
+        rows[name].sort(key=lambda row: (row[0][0], row[1].fiscal_year))
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for sheet in SHEETS:
+        ws = book.create_sheet(sheet.name)
+        ws.append(sheet.headers)
+        for refs, obj in rows[sheet.name]:
+            ws.append([*refs, *(_to_cell(getattr(obj, f)) for f in sheet.fields)])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+# --- import --------------------------------------------------------------------------------
+
+
+class _RowError(Exception):
+    pass
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        text = repr(value)
+        return text[:-2] if text.endswith(".0") else text
+    return str(value).strip()
+
+
+def _from_cell(field: models.Field, value):
+    text = _text(value)
+    if isinstance(field, models.BooleanField):
+        if isinstance(value, bool):
+            return value
+        if text.upper() in {"TRUE", "1", "はい"}:
+            return True
+        if text.upper() in {"FALSE", "0", "いいえ", ""}:
+            return False
+        raise _RowError(f"{field.name}: 「{text}」は TRUE か FALSE で書いてください。")
+    if not text:
+        return None if field.null else ""
+    if isinstance(field, models.DecimalField):
+        try:
+            return parse_value(text).value
+        except ValueParseError as exc:
+            raise _RowError(f"{field.name}: {exc}") from exc
+    if isinstance(field, models.IntegerField):
+        if not text.isdigit():
+            raise _RowError(f"{field.name}: 「{text}」は整数ではありません。")
+        return int(text)
+    if isinstance(field, models.DateTimeField):
+        parsed = value if isinstance(value, datetime.datetime) else parse_datetime(text)
+        if parsed is None:
+            raise _RowError(
+                f"{field.name}: 「{text}」は日時（2024-04-01T09:00:00+09:00）ではありません。"
+            )
+        return parsed
+    if isinstance(field, models.DateField):
+        parsed = value.date() if isinstance(value, datetime.datetime) else parse_date(text)
+        if parsed is None:
+            raise _RowError(f"{field.name}: 「{text}」は日付（2024-04-01）ではありません。")
+        return parsed
+    return text
+
+
+def _messages(error: ValidationError) -> str:
+    if hasattr(error, "error_dict"):
+        return " ".join(
+            f"{field}: {' '.join(messages)}" if field != "__all__" else " ".join(messages)
+            for field, messages in error.message_dict.items()
+        )
+    return " ".join(error.messages)
+
+
+def _read_rows(book, sheet: Sheet, errors) -> list[tuple[int, dict]]:
+    if sheet.name not in book.sheetnames:
+        errors.append((sheet.name, 1, "シートがありません。"))
+        return []
+    ws = book[sheet.name]
+    rows = ws.iter_rows(values_only=True)
+    header = [_text(h) for h in next(rows, ())]
+    while header and not header[-1]:
+        header.pop()
+    missing = [h for h in sheet.headers if h not in header]
+    unknown = [h for h in header if h not in sheet.headers]
+    if missing or unknown:
+        errors.append(
+            (
+                sheet.name,
+                1,
+                "見出しが違います。"
+                + (f"足りない列: {', '.join(missing)}。" if missing else "")
+                + (f"知らない列: {', '.join(unknown)}。" if unknown else ""),
+            )
+        )
+        return []
+    return [
+        (number, dict(zip(header, values, strict=False)))
+        for number, values in enumerate(rows, 2)
+        if any(_text(v) for v in values)
+    ]
+
+
+def import_plan(data: bytes) -> Plan:
+    """Create a plan from a workbook made by export_plan (or by hand in its format)."""
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on a broken file
+        raise PlanImportError([("-", 0, "Excel（.xlsx）ファイルとして読み取れません。")]) from exc
+    errors: list[tuple[str, int, str]] = []
+    sheets = {sheet.name: _read_rows(book, sheet, errors) for sheet in SHEETS}
+    if errors:
+        raise PlanImportError(errors)
+    with transaction.atomic():
+        _Importer(sheets, errors).run()
+        if errors:
+            transaction.set_rollback(True)
+    if errors:
+        raise PlanImportError(errors)
+    return Plan.objects.get(slug=_text(sheets["plan"][0][1]["slug"]))
+
+
+class _Importer:
+    def __init__(self, sheets, errors):
+        self.sheets = sheets
+        self.errors = errors
+        self.plan = None
+        self.policies: dict[str, BasicPolicy] = {}
+        self.measures: dict[tuple[str, str], Measure] = {}
+        self.projects: dict[str, Project] = {}
+        self.indicators: dict[str, Indicator] = {}
+
+    def run(self):
+        if len(self.sheets["plan"]) != 1:
+            self.errors.append(("plan", 2, "計画の行はちょうど 1 行にしてください。"))
+            return
+        for sheet in SHEETS:
+            for row, record in self.sheets[sheet.name]:
+                try:
+                    self._save(sheet, record)
+                except _RowError as exc:
+                    self.errors.append((sheet.name, row, str(exc)))
+                except ValidationError as exc:
+                    self.errors.append((sheet.name, row, _messages(exc)))
+            if self.errors:
+                return  # later sheets refer to this one: their errors would only echo it
+
+    def _ref(self, table: dict, key, what: str):
+        found = table.get(key)
+        if found is None:
+            shown = " / ".join(key) if isinstance(key, tuple) else key
+            raise _RowError(f"{what}「{shown}」が見つかりません。")
+        return found
+
+    def _save(self, sheet: Sheet, record: dict):
+        obj = sheet.model()
+        for name in sheet.fields:
+            setattr(obj, name, _from_cell(sheet.model._meta.get_field(name), record[name]))
+        refs = {name: _text(record[name]) for name in sheet.refs}
+        if sheet.model is Plan:
+            if Plan.objects.filter(slug=obj.slug).exists():
+                raise _RowError(f"slug「{obj.slug}」の計画はすでにあります。")
+        elif sheet.model in (ReportingYear, BasicPolicy):
+            obj.plan = self.plan
+        elif sheet.model is Measure:
+            obj.basic_policy = self._ref(self.policies, refs["basic_policy"], "基本方針")
+        elif sheet.model is Project:
+            obj.plan = self.plan
+            obj.basic_policy = self._ref(self.policies, refs["basic_policy"], "基本方針")
+            if refs["measure"]:
+                obj.measure = self._ref(
+                    self.measures, (refs["basic_policy"], refs["measure"]), "基本施策"
+                )
+            if refs["department"]:
+                obj.department, _ = Department.objects.get_or_create(name=refs["department"])
+        elif sheet.model in (Highlight, Indicator):
+            obj.project = self._ref(self.projects, refs["project"], "事業番号")
+            if sheet.model is Indicator and (not refs["key"] or refs["key"] in self.indicators):
+                raise _RowError(f"key「{refs['key']}」が空か、重複しています。")
+        else:
+            obj.indicator = self._ref(self.indicators, refs["indicator"], "指標 key")
+        obj.full_clean()
+        obj.save()
+        if sheet.model is Plan:
+            self.plan = obj
+        elif sheet.model is BasicPolicy:
+            self.policies[str(obj.number)] = obj
+        elif sheet.model is Measure:
+            self.measures[(refs["basic_policy"], obj.title)] = obj
+        elif sheet.model is Project:
+            self.projects[obj.number] = obj
+        elif sheet.model is Indicator:
+            self.indicators[refs["key"]] = obj
