@@ -12,6 +12,7 @@ urlpatterns = [
     # Browsers ask for /favicon.ico on pages (the admin's) that name no icon.
     path("favicon.ico", views.favicon),
     path("admin/", admin.site.urls),
+    path("staff/", include("indicators.staff_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("policies.urls")),
 ]

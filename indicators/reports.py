@@ -1,0 +1,203 @@
+"""What the planners' status pages show, computed from a plan's indicators in memory.
+
+Each builder takes indicators loaded with ``Indicator.objects.for_plan(plan)`` (a fixed
+number of queries) and works on staff (working) values: ``published_only=False``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from . import achievement
+from .models import ActualState, Indicator, IndicatorStatus, StatusCounts, TargetKind
+from .values import format_value
+
+STATUS_FIELDS = ("achieved", "mostly_achieved", "not_achieved", "not_reported")
+
+
+@dataclass
+class CountRow:
+    """A group's status counts for a year and their change since the previous year."""
+
+    label: str
+    current: StatusCounts = field(default_factory=StatusCounts)
+    previous: StatusCounts = field(default_factory=StatusCounts)
+
+    @property
+    def cells(self) -> list[tuple[int, int]]:
+        """(count, change since the previous year) for each status, in STATUS_FIELDS order."""
+        return [
+            (
+                getattr(self.current, name),
+                getattr(self.current, name) - getattr(self.previous, name),
+            )
+            for name in STATUS_FIELDS
+        ]
+
+
+@dataclass
+class Dashboard:
+    by_policy: list[CountRow]
+    by_measure: list[CountRow]
+    by_department: list[CountRow]
+    total: CountRow
+    differences: list[IndicatorStatus]
+
+
+def _add(rows: dict, key, label: str, current: str | None, previous: str | None) -> None:
+    row = rows.setdefault(key, CountRow(label))
+    row.current.add(current)
+    row.previous.add(previous)
+
+
+def dashboard(indicators, fiscal_year: int) -> Dashboard:
+    """Counts per policy, measure and department, and the indicators whose official status
+    differs from the computed one for ``fiscal_year``."""
+    by_policy: dict = {}
+    by_measure: dict = {}
+    by_department: dict = {}
+    total = CountRow(_("合計"))
+    differences = []
+    for indicator in indicators:
+        if not _exists_in(indicator, fiscal_year):
+            continue
+        status = indicator.status_for(fiscal_year, published_only=False)
+        before = indicator.status_for(fiscal_year - 1, published_only=False).code
+        project = indicator.project
+        policy = project.basic_policy
+        _add(by_policy, policy.number, str(policy), status.code, before)
+        measure = project.measure
+        measure_key = (
+            (policy.number, measure.order, measure.pk) if measure else (policy.number, 0, 0)
+        )
+        measure_label = measure.title if measure else _("（基本施策なし）")
+        _add(by_measure, measure_key, f"{policy.number} {measure_label}", status.code, before)
+        department = project.department
+        department_label = department.name if department else _("（担当課なし）")
+        _add(by_department, department_label, department_label, status.code, before)
+        total.current.add(status.code)
+        total.previous.add(before)
+        if status.differs:
+            differences.append(status)
+    return Dashboard(
+        by_policy=[by_policy[key] for key in sorted(by_policy)],
+        by_measure=[by_measure[key] for key in sorted(by_measure)],
+        by_department=[by_department[key] for key in sorted(by_department)],
+        total=total,
+        differences=differences,
+    )
+
+
+def _exists_in(indicator: Indicator, fiscal_year: int) -> bool:
+    """A project added during the plan (R5-1) counts from the year it started."""
+    added = indicator.project.fiscal_year_added
+    return added is None or added <= fiscal_year
+
+
+# --- trajectory -----------------------------------------------------------------------------
+
+
+@dataclass
+class TrajectoryRow:
+    indicator: Indicator
+    expected: Decimal
+    actual: Decimal
+    gap: Decimal  # how far behind the line, as a share of the expected value (positive)
+
+    @property
+    def expected_display(self) -> str:
+        return self.indicator.format(
+            self.expected.quantize(Decimal(1).scaleb(-self.indicator.decimals))
+        )
+
+    @property
+    def gap_percent(self) -> str:
+        return format_value((self.gap * 100).quantize(Decimal("0.1")), "%", 1)
+
+    @property
+    def actual_display(self) -> str:
+        return self.indicator.format(self.actual)
+
+
+def expected_value(indicator: Indicator, fiscal_year: int) -> Decimal | None:
+    """The value on the straight line from baseline to target in ``fiscal_year``; the
+    target of 現状維持 is the baseline; other qualitative targets have no line."""
+    if indicator.target_kind == TargetKind.NUMERIC:
+        target = indicator.target_value
+    elif indicator.target_kind == TargetKind.MAINTAIN:
+        target = indicator.baseline_value
+    else:
+        return None
+    return achievement.expected_on_trajectory(
+        baseline_value=indicator.baseline_value,
+        baseline_year=indicator.baseline_fiscal_year or indicator.plan.baseline_fiscal_year,
+        target_value=target,
+        target_year=indicator.effective_target_fiscal_year,
+        year=fiscal_year,
+    )
+
+
+def off_trajectory(indicators, fiscal_year: int) -> list[TrajectoryRow]:
+    """Indicators behind their straight line in a year before their target year, worst first."""
+    rows = []
+    for indicator in indicators:
+        if fiscal_year >= indicator.effective_target_fiscal_year:
+            continue
+        expected = expected_value(indicator, fiscal_year)
+        actual = indicator.actual_value_for(fiscal_year, published_only=False)
+        on_track = achievement.is_on_track(
+            direction=achievement.Direction(indicator.direction), expected=expected, actual=actual
+        )
+        if on_track is not False:
+            continue
+        shortfall = abs(actual - expected)
+        gap = shortfall / abs(expected) if expected else shortfall
+        rows.append(TrajectoryRow(indicator, expected, actual, gap))
+    rows.sort(key=lambda row: row.gap, reverse=True)
+    return rows
+
+
+# --- submission tracker ---------------------------------------------------------------------
+
+
+@dataclass
+class TrackerRow:
+    department: object  # Department or None
+    label: str
+    indicators: int = 0
+    missing: int = 0  # no figure at all
+    draft: int = 0  # entered but not handed in (draft or returned)
+    submitted: int = 0
+    approved: int = 0  # approved or published
+    missing_indicators: list = field(default_factory=list)
+
+    @property
+    def reported(self) -> int:
+        return self.indicators - self.missing
+
+
+def submission_tracker(indicators, fiscal_year: int) -> list[TrackerRow]:
+    """Per department: how many of its indicators have a figure for the year, and in which
+    state. Projects not yet started that year are left out."""
+    rows: dict = {}
+    for indicator in indicators:
+        if not _exists_in(indicator, fiscal_year):
+            continue
+        department = indicator.project.department
+        label = department.name if department else _("（担当課なし）")
+        row = rows.setdefault(label, TrackerRow(department, label))
+        row.indicators += 1
+        actual = indicator.actual_for(fiscal_year)
+        if actual is None:
+            row.missing += 1
+            row.missing_indicators.append(indicator)
+        elif actual.state in (ActualState.DRAFT, ActualState.RETURNED):
+            row.draft += 1
+        elif actual.state == ActualState.SUBMITTED:
+            row.submitted += 1
+        else:
+            row.approved += 1
+    return [rows[key] for key in sorted(rows)]

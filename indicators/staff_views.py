@@ -1,0 +1,164 @@
+"""Planners' status pages: dashboard, trajectory, submission tracker and review queue.
+
+Planners only: an officer (or any staff without the planner role) gets 403. The numbers
+come from ``indicators.reports``; approving and returning go through the workflow service.
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from policies import roles
+from policies.models import Plan, ReportingYear
+
+from . import reports
+from .models import Actual, ActualState, Indicator
+from .services import workflow
+
+
+def planner_required(view):
+    @staff_member_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not roles.is_planner(request.user):
+            raise PermissionDenied(_("このページは企画担当だけが見られます。"))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _plan_and_year(slug: str, year: int) -> Plan:
+    plan = get_object_or_404(Plan, slug=slug)
+    if not plan.start_fiscal_year - 1 <= year <= plan.end_fiscal_year:
+        raise Http404(_("計画期間外の年度です。"))
+    return plan
+
+
+def _context(plan: Plan, year: int, title: str, url_name: str, **extra) -> dict:
+    return {
+        "url_name": url_name,
+        "plan": plan,
+        "fiscal_year": year,
+        "years": range(plan.start_fiscal_year, plan.end_fiscal_year + 1),
+        "title": title,
+        **extra,
+    }
+
+
+@planner_required
+def dashboard(request, slug, year):
+    plan = _plan_and_year(slug, year)
+    indicators = Indicator.objects.for_plan(plan)
+    board = reports.dashboard(indicators, year)
+    return render(
+        request,
+        "indicators/staff/dashboard.html",
+        _context(
+            plan,
+            year,
+            _("達成状況ダッシュボード"),
+            "staff:dashboard",
+            board=board,
+            total_rows=[board.total],
+        ),
+    )
+
+
+@planner_required
+def trajectory(request, slug, year):
+    plan = _plan_and_year(slug, year)
+    rows = reports.off_trajectory(Indicator.objects.for_plan(plan), year)
+    return render(
+        request,
+        "indicators/staff/trajectory.html",
+        _context(plan, year, _("目標への軌道から外れた指標"), "staff:trajectory", rows=rows),
+    )
+
+
+@planner_required
+def tracker(request, slug, year):
+    plan = _plan_and_year(slug, year)
+    rows = reports.submission_tracker(
+        Indicator.objects.for_plan(plan)
+        .select_related(None)
+        .select_related("project__basic_policy__plan", "project__department"),
+        year,
+    )
+    reporting_year = ReportingYear.objects.filter(plan=plan, fiscal_year=year).first()
+    due_date = reporting_year.due_date if reporting_year else None
+    overdue = bool(due_date and timezone.localdate() > due_date)
+    return render(
+        request,
+        "indicators/staff/tracker.html",
+        _context(
+            plan,
+            year,
+            _("提出状況"),
+            "staff:tracker",
+            rows=rows,
+            due_date=due_date,
+            overdue=overdue,
+        ),
+    )
+
+
+@planner_required
+@require_http_methods(["GET", "POST"])
+def review_queue(request, slug, year):
+    plan = _plan_and_year(slug, year)
+    if request.method == "POST":
+        _review(request)
+        return redirect("staff:review_queue", slug=slug, year=year)
+    actuals = (
+        Actual.objects.filter(
+            state=ActualState.SUBMITTED, fiscal_year=year, indicator__project__plan=plan
+        )
+        .select_related(
+            "indicator__project__basic_policy__plan",
+            "indicator__project__department",
+            "submitted_by",
+        )
+        .prefetch_related(
+            Prefetch(
+                "indicator__actuals",
+                queryset=Actual.objects.filter(fiscal_year__lt=year).order_by("fiscal_year"),
+                to_attr="earlier",
+            )
+        )
+        .order_by("indicator__project__basic_policy__number", "indicator__project__number", "pk")
+    )
+    return render(
+        request,
+        "indicators/staff/review_queue.html",
+        _context(plan, year, _("承認待ちの実績"), "staff:review_queue", actuals=actuals),
+    )
+
+
+def _review(request) -> None:
+    ids = [int(pk) for pk in request.POST.getlist("actual") if pk.isdigit()]
+    action = request.POST.get("action")
+    if not ids:
+        messages.error(request, _("実績を 1 つ以上選んでください。"))
+        return
+    try:
+        if action == "approve":
+            count = workflow.approve(user=request.user, actual_ids=ids)
+            messages.success(request, _("%(count)d 件を承認しました。") % {"count": count})
+        elif action == "return":
+            count = workflow.return_to_officer(
+                user=request.user, actual_ids=ids, comment=request.POST.get("comment", "")
+            )
+            messages.success(request, _("%(count)d 件を差し戻しました。") % {"count": count})
+        else:
+            messages.error(request, _("操作を選んでください。"))
+    except (ValidationError, PermissionDenied) as error:
+        for message in getattr(error, "messages", None) or [str(error)]:
+            messages.error(request, message)

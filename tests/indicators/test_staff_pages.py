@@ -1,0 +1,174 @@
+"""Planners' status pages: numbers against hand-computed ones, access, query counts."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from indicators import reports
+from indicators.models import Actual, Indicator, OfficialStatus
+from policies.models import Department, ReportingYear
+
+
+@pytest.fixture
+def plan(build_plan):
+    """Two policies of three projects; 2024 actuals 100 / 96 / 50 (達成 / 概ね / 未達成) as
+    drafts. Policy 1 belongs to 子育て支援課, policy 2 has no department."""
+    plan = build_plan(published=False)
+    department = Department.objects.create(name="子育て支援課")
+    plan.projects.filter(basic_policy__number=1).update(department=department)
+    return plan
+
+
+def indicators_of(plan, policy):
+    return list(
+        Indicator.objects.filter(
+            project__basic_policy__plan=plan, project__basic_policy__number=policy
+        ).order_by("project__number")
+    )
+
+
+def counts(row):
+    return [count for count, _change in row.cells], [change for _count, change in row.cells]
+
+
+def test_dashboard_counts_changes_and_differences(plan):
+    first, _second, third = indicators_of(plan, 1)
+    Actual.objects.create(indicator=first, fiscal_year=2023, value=Decimal("100"))
+    # The city decided 達成 where the rule computes 未達成 (50 of 100).
+    OfficialStatus.objects.create(
+        indicator=third, fiscal_year=2024, status="achieved", reason="判断"
+    )
+
+    board = reports.dashboard(Indicator.objects.for_plan(plan), 2024)
+
+    policy1, policy2 = board.by_policy
+    assert counts(policy1) == ([2, 1, 0, 0], [1, 1, 0, -2])
+    assert counts(policy2) == ([1, 1, 1, 0], [1, 1, 1, -3])
+    assert counts(board.total) == ([3, 2, 1, 0], [2, 2, 1, -5])
+    assert [row.label for row in board.by_department] == ["子育て支援課", "（担当課なし）"]
+    assert counts(board.by_department[0])[0] == [2, 1, 0, 0]
+    assert [row.label for row in board.by_measure] == ["1 施策1", "2 施策2"]
+    assert [status.indicator for status in board.differences] == [third]
+    assert board.differences[0].computed_label == "未達成"
+
+
+def test_dashboard_counts_added_projects_from_their_first_year(plan):
+    first = indicators_of(plan, 2)[0]
+    first.project.fiscal_year_added = 2024
+    first.project.save()
+    assert counts(reports.dashboard(Indicator.objects.for_plan(plan), 2023).total)[0] == [
+        0,
+        0,
+        0,
+        5,
+    ]
+    assert reports.dashboard(Indicator.objects.for_plan(plan), 2024).total.current.total == 6
+
+
+def test_trajectory_lists_indicators_behind_the_line_worst_first(plan):
+    # Line from 80 (2019) to 100 (2024): 92 expected in 2022.
+    a, b, c = indicators_of(plan, 1)
+    Actual.objects.create(indicator=a, fiscal_year=2022, value=Decimal("91"))
+    Actual.objects.create(indicator=b, fiscal_year=2022, value=Decimal("70"))
+    Actual.objects.create(indicator=c, fiscal_year=2022, value=Decimal("92"))
+
+    rows = reports.off_trajectory(Indicator.objects.for_plan(plan), 2022)
+
+    assert [row.indicator for row in rows] == [b, a]
+    assert rows[0].expected == Decimal("92")
+    assert rows[0].gap == Decimal("22") / Decimal("92")
+    assert rows[0].gap_percent == "23.9%"
+    # The target year itself is judged by the rule, not the line.
+    assert reports.off_trajectory(Indicator.objects.for_plan(plan), 2024) == []
+
+
+def test_trajectory_of_a_lower_is_better_indicator(plan):
+    a = indicators_of(plan, 1)[0]
+    Indicator.objects.filter(pk=a.pk).update(
+        direction="down", baseline_value=Decimal("20"), target_value=Decimal("0")
+    )
+    Actual.objects.create(indicator=a, fiscal_year=2021, value=Decimal("13"))  # expected 12
+    rows = reports.off_trajectory(Indicator.objects.for_plan(plan), 2021)
+    assert [(row.indicator, row.expected) for row in rows] == [(a, Decimal("12"))]
+
+
+def test_submission_tracker_counts_states_per_department(plan):
+    a, b, _c = indicators_of(plan, 1)
+    Actual.objects.filter(indicator=a, fiscal_year=2024).update(state="submitted")
+    Actual.objects.filter(indicator=b, fiscal_year=2024).update(state="approved")
+    Actual.objects.filter(indicator=indicators_of(plan, 2)[0], fiscal_year=2024).delete()
+
+    department, nobody = reports.submission_tracker(Indicator.objects.for_plan(plan), 2024)
+
+    assert (department.label, department.indicators, department.reported) == ("子育て支援課", 3, 3)
+    assert (department.draft, department.submitted, department.approved, department.missing) == (
+        1,
+        1,
+        1,
+        0,
+    )
+    assert (nobody.indicators, nobody.reported, nobody.draft, nobody.missing) == (3, 2, 2, 1)
+
+
+PAGES = ["staff:dashboard", "staff:trajectory", "staff:tracker", "staff:review_queue"]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_pages_are_for_planners_only(client, plan, make_user, name):
+    url = reverse(name, args=[plan.slug, 2024])
+    assert client.get(url).status_code == 302  # to the admin login
+    client.force_login(make_user("officer", departments=Department.objects.all()))
+    assert client.get(url).status_code == 403
+    client.force_login(make_user("planner"))
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "Content-Security-Policy" in response.headers
+
+
+def test_year_outside_the_plan_is_not_found(client, plan, make_user):
+    client.force_login(make_user("planner"))
+    assert client.get(reverse("staff:dashboard", args=[plan.slug, 2030])).status_code == 404
+
+
+def test_dashboard_page_shows_counts_and_differences(client, plan, make_user):
+    third = indicators_of(plan, 1)[2]
+    OfficialStatus.objects.create(
+        indicator=third, fiscal_year=2024, status="achieved", reason="市の判断"
+    )
+    client.force_login(make_user("planner"))
+    html = client.get(reverse("staff:dashboard", args=[plan.slug, 2024])).content.decode()
+    assert "方針1をつなぐまちへ" in html
+    assert "子育て支援課" in html
+    assert "市の判断" in html
+
+
+def test_tracker_page_shows_due_date_passed(client, plan, make_user):
+    ReportingYear.objects.create(plan=plan, fiscal_year=2024, due_date="2020-05-31")
+    client.force_login(make_user("planner"))
+    html = client.get(reverse("staff:tracker", args=[plan.slug, 2024])).content.decode()
+    assert "2020-05-31" in html
+    assert "期限を過ぎています" in html
+
+
+# session, user, groups, plan, then per page: indicators + actuals + official statuses
+# (dashboard, trajectory), + reporting year (tracker), or actuals + earlier years (review).
+QUERIES = {
+    "staff:dashboard": 7,
+    "staff:trajectory": 7,
+    "staff:tracker": 8,
+    "staff:review_queue": 6,
+}
+
+
+@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("size", [(2, 1), (6, 3)])
+def test_pages_run_a_fixed_number_of_queries(
+    client, build_plan, make_user, django_assert_num_queries, name, size
+):
+    projects_per_policy, policies = size
+    plan = build_plan(projects_per_policy=projects_per_policy, policies=policies, published=False)
+    Actual.objects.update(state="submitted")
+    client.force_login(make_user("planner"))
+    with django_assert_num_queries(QUERIES[name]):
+        assert client.get(reverse(name, args=[plan.slug, 2024])).status_code == 200
