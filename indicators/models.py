@@ -514,3 +514,42 @@ class OfficialStatus(models.Model):
                     % {"computed": computed_label}
                 }
             )
+
+
+class ReminderLog(models.Model):
+    """A reminder mailed to a department about a year's missing figures; one per day at most."""
+
+    class Kind(models.TextChoices):
+        BEFORE_DUE = "before", _("期限前")
+        OVERDUE = "overdue", _("期限後")
+        ESCALATED = "escalated", _("期限後（企画担当にも送付）")
+
+    plan = models.ForeignKey(
+        "policies.Plan", verbose_name=_("計画"), on_delete=models.CASCADE, related_name="+"
+    )
+    department = models.ForeignKey(
+        "policies.Department",
+        verbose_name=_("担当課"),
+        on_delete=models.CASCADE,
+        related_name="reminders",
+    )
+    fiscal_year = models.PositiveSmallIntegerField(_("年度"))
+    kind = models.CharField(_("種類"), max_length=10, choices=Kind.choices)
+    sent_on = models.DateField(_("送信日"))
+    recipients = models.TextField(_("宛先"), blank=True)
+    missing_count = models.PositiveIntegerField(_("未提出の件数"))
+
+    class Meta:
+        verbose_name = _("督促の記録")
+        verbose_name_plural = _("督促の記録")
+        ordering = ["-sent_on", "department"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "department", "fiscal_year", "sent_on"],
+                name="one_reminder_per_department_and_day",
+                violation_error_message=_("この担当課には今日すでに督促を送りました。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.department} {self.fiscal_year} {self.sent_on}"

@@ -172,7 +172,8 @@ class TrackerRow:
     draft: int = 0  # entered but not handed in (draft or returned)
     submitted: int = 0
     approved: int = 0  # approved or published
-    missing_indicators: list = field(default_factory=list)
+    # not yet handed in (no figure, draft or returned): what the reminders list
+    outstanding: list = field(default_factory=list)
 
     @property
     def reported(self) -> int:
@@ -193,9 +194,10 @@ def submission_tracker(indicators, fiscal_year: int) -> list[TrackerRow]:
         actual = indicator.actual_for(fiscal_year)
         if actual is None:
             row.missing += 1
-            row.missing_indicators.append(indicator)
+            row.outstanding.append(indicator)
         elif actual.state in (ActualState.DRAFT, ActualState.RETURNED):
             row.draft += 1
+            row.outstanding.append(indicator)
         elif actual.state == ActualState.SUBMITTED:
             row.submitted += 1
         else:
