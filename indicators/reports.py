@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from . import achievement
@@ -203,3 +204,191 @@ def submission_tracker(indicators, fiscal_year: int) -> list[TrackerRow]:
         else:
             row.approved += 1
     return [rows[key] for key in sorted(rows)]
+
+
+# --- achievement summary (施策達成状況概要) ------------------------------------------------
+
+
+@dataclass
+class PolicySummary:
+    policy: object
+    measures: list
+    rows: list  # indicators.tables.AchievementRow of the main indicators
+    highlights: list
+
+
+def achievement_summary(plan, fiscal_year: int) -> list[PolicySummary]:
+    """One summary per basic policy: its measures, its main indicators' table (projects in
+    the published table's order) and its highlights, in a fixed number of queries."""
+    from policies.models import BasicPolicy, Highlight, Project
+
+    from .tables import achievement_rows
+
+    policies = list(BasicPolicy.objects.filter(plan=plan).prefetch_related("measures"))
+    projects = Project.objects.for_plan(plan).in_summary().select_related("department")
+    indicators = Indicator.objects.for_plan(plan).filter(is_main=True)
+    highlights = Highlight.objects.filter(project__plan=plan).select_related("project")
+    by_policy: dict[int, dict[str, list]] = {
+        p.pk: {"projects": [], "indicators": [], "highlights": []} for p in policies
+    }
+    for project in projects:
+        if _started_by(project, fiscal_year):
+            by_policy[project.basic_policy_id]["projects"].append(project)
+    for indicator in indicators:
+        by_policy[indicator.project.basic_policy_id]["indicators"].append(indicator)
+    for highlight in highlights:
+        by_policy[highlight.project.basic_policy_id]["highlights"].append(highlight)
+    return [
+        PolicySummary(
+            policy=policy,
+            measures=list(policy.measures.all()),
+            rows=achievement_rows(
+                by_policy[policy.pk]["projects"],
+                by_policy[policy.pk]["indicators"],
+                fiscal_year,
+                published_only=False,
+            ),
+            highlights=by_policy[policy.pk]["highlights"],
+        )
+        for policy in policies
+    ]
+
+
+def _started_by(project, fiscal_year: int) -> bool:
+    return project.fiscal_year_added is None or project.fiscal_year_added <= fiscal_year
+
+
+# --- comparison of two fiscal years ----------------------------------------------------------
+
+
+@dataclass
+class ComparisonRow:
+    indicator: Indicator
+    first: IndicatorStatus
+    second: IndicatorStatus
+
+    @property
+    def changed(self) -> bool:
+        return self.first.code != self.second.code
+
+
+def comparison(indicators, first_year: int, second_year: int) -> list[ComparisonRow]:
+    return [
+        ComparisonRow(
+            indicator,
+            indicator.status_for(first_year, published_only=False),
+            indicator.status_for(second_year, published_only=False),
+        )
+        for indicator in indicators
+    ]
+
+
+# --- XLSX ------------------------------------------------------------------------------------
+# Machine-readable per 総務省's rules: one value per cell, numbers as numbers, units in their
+# own column, Western years with the era beside them, no merged cells.
+
+
+def _append(sheet, values) -> None:
+    """A row, with lazy translations turned into plain text openpyxl can write."""
+    sheet.append([str(v) if isinstance(v, Promise) else v for v in values])
+
+
+def _workbook():
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    return workbook
+
+
+def summary_workbook(plan, fiscal_year: int, summaries: list[PolicySummary]):
+    from policies.fiscal_years import format_era
+
+    workbook = _workbook()
+    for summary in summaries:
+        sheet = workbook.create_sheet(title=f"{_('基本方針')}{summary.policy.number}")
+        _append(sheet, [plan.name])
+        _append(sheet, [str(summary.policy)])
+        _append(sheet, [_("年度"), fiscal_year, format_era(fiscal_year)])
+        for measure in summary.measures:
+            _append(sheet, [_("基本施策"), measure.title])
+        _append(sheet, [])
+        _append(
+            sheet,
+            [
+                _("事業番号"),
+                _("事業名"),
+                _("指標"),
+                _("単位"),
+                _("基準値"),
+                _("基準年度"),
+                _("目標値"),
+                _("目標"),
+                _("目標年度"),
+                _("実績"),
+                _("達成状況"),
+                _("計算上の達成状況"),
+            ],
+        )
+        for row in summary.rows:
+            indicator = row.indicator
+            if indicator is None:
+                _append(sheet, [row.project.number, row.project.name])
+                continue
+            _append(
+                sheet,
+                [
+                    row.project.number,
+                    row.project.name,
+                    indicator.name,
+                    indicator.unit,
+                    indicator.baseline_value,
+                    indicator.baseline_fiscal_year,
+                    indicator.target_value,
+                    indicator.target_display,
+                    indicator.effective_target_fiscal_year,
+                    row.status.value,
+                    row.status.label,
+                    row.status.computed_label,
+                ],
+            )
+        _append(sheet, [])
+        _append(sheet, [_("主な取組実績")])
+        for highlight in summary.highlights:
+            _append(sheet, [highlight.project.number, highlight.project.name, highlight.text])
+    return workbook
+
+
+def comparison_workbook(plan, first_year: int, second_year: int, rows: list[ComparisonRow]):
+    workbook = _workbook()
+    sheet = workbook.create_sheet(title=_("年度比較"))
+    _append(
+        sheet,
+        [
+            _("基本方針"),
+            _("事業番号"),
+            _("指標"),
+            _("単位"),
+            f"{_('実績')} {first_year}",
+            f"{_('達成状況')} {first_year}",
+            f"{_('実績')} {second_year}",
+            f"{_('達成状況')} {second_year}",
+            _("変化"),
+        ],
+    )
+    for row in rows:
+        _append(
+            sheet,
+            [
+                row.indicator.project.basic_policy.number,
+                row.indicator.project.number,
+                row.indicator.name,
+                row.indicator.unit,
+                row.first.value,
+                row.first.label,
+                row.second.value,
+                row.second.label,
+                _("変化あり") if row.changed else "",
+            ],
+        )
+    return workbook

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -162,3 +162,47 @@ def _review(request) -> None:
     except (ValidationError, PermissionDenied) as error:
         for message in getattr(error, "messages", None) or [str(error)]:
             messages.error(request, message)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx(workbook, filename: str) -> HttpResponse:
+    response = HttpResponse(content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    workbook.save(response)
+    return response
+
+
+@planner_required
+def summary(request, slug, year):
+    plan = _plan_and_year(slug, year)
+    summaries = reports.achievement_summary(plan, year)
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(
+            reports.summary_workbook(plan, year, summaries), f"{plan.slug}-{year}-summary.xlsx"
+        )
+    return render(
+        request,
+        "indicators/staff/summary.html",
+        _context(plan, year, _("施策達成状況概要"), "staff:summary", summaries=summaries),
+    )
+
+
+@planner_required
+def comparison(request, slug, year):
+    """The year against another (``?with=2023``, the previous year by default)."""
+    plan = _plan_and_year(slug, year)
+    other = request.GET.get("with", "")
+    other_year = int(other) if other.isdigit() else year - 1
+    rows = reports.comparison(Indicator.objects.for_plan(plan), other_year, year)
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(
+            reports.comparison_workbook(plan, other_year, year, rows),
+            f"{plan.slug}-{other_year}-{year}.xlsx",
+        )
+    return render(
+        request,
+        "indicators/staff/comparison.html",
+        _context(plan, year, _("年度比較"), "staff:comparison", rows=rows, other_year=other_year),
+    )
