@@ -150,7 +150,10 @@ def export_plan(plan: Plan) -> bytes:
     """The plan as an XLSX workbook (bytes)."""
     policies = {p.pk: p.number for p in plan.basic_policies.all()}
     projects = plan.projects.select_related("measure", "department").order_by(
-        "basic_policy__number", "summary_order", "number"
+        # Explicit NULLS LAST: SQLite and PostgreSQL sort nulls differently by default.
+        "basic_policy__number",
+        models.F("summary_order").asc(nulls_last=True),
+        "number",
     )
     indicators = list(
         Indicator.objects.filter(project__plan=plan)
