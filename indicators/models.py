@@ -168,6 +168,16 @@ class Indicator(models.Model):
         help_text=_("施策達成状況概要の「主な指標とその達成状況」表に載せる指標"),
     )
 
+    carried_over_from = models.OneToOneField(
+        "self",
+        verbose_name=_("前計画の指標"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carried_over_to",
+        help_text=_("前計画から引き継いだ指標。年度ごとの実績が前計画から続きます"),
+    )
+
     objects = IndicatorQuerySet.as_manager()
     history = HistoricalRecords()
 

@@ -1,0 +1,77 @@
+"""Carrying indicators over to the successor plan."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from indicators.models import Actual, Indicator
+from indicators.services.carry_over import carry_over, yearly_series
+from policies.models import BasicPolicy, Plan, Project
+
+
+@pytest.fixture
+def plans(build_plan):
+    old = build_plan(projects_per_policy=2, policies=1, published=False)
+    new = Plan.objects.create(
+        name="後継計画",
+        slug="next",
+        start_fiscal_year=2025,
+        end_fiscal_year=2029,
+        baseline_fiscal_year=2024,
+        predecessor=old,
+    )
+    policy = BasicPolicy.objects.create(plan=new, number=1, title="方針")
+    project = Project.objects.create(basic_policy=policy, number="1", name="新事業")
+    return old, new, project
+
+
+def test_carry_over_copies_the_definition_and_continues_the_series(plans, make_user):
+    old, _new, project = plans
+    source = Indicator.objects.get(project__number="100")
+    Actual.objects.create(indicator=source, fiscal_year=2023, value=Decimal("90"))
+
+    [copy] = carry_over(user=make_user("planner"), plan=old, targets={source.pk: project.pk})
+
+    copy.refresh_from_db()
+    assert copy.project == project
+    assert copy.carried_over_from == source
+    assert (copy.name, copy.unit, copy.target_value, copy.baseline_value) == (
+        "利用者数",
+        "人",
+        Decimal("100"),
+        Decimal("80"),
+    )
+    Actual.objects.create(indicator=copy, fiscal_year=2025, value=Decimal("104"))
+    assert yearly_series(copy) == {
+        2023: Decimal("90"),
+        2024: Decimal("100"),
+        2025: Decimal("104"),
+    }
+
+
+def test_only_planners_and_only_to_the_successor(plans, make_user):
+    old, _new, _project = plans
+    source = Indicator.objects.get(project__number="100")
+    other_project = old.projects.get(number="101")
+    with pytest.raises(PermissionDenied):
+        carry_over(user=make_user("officer"), plan=old, targets={source.pk: _project.pk})
+    with pytest.raises(ValidationError, match="後継計画の事業"):
+        carry_over(user=make_user("planner"), plan=old, targets={source.pk: other_project.pk})
+    assert not Indicator.objects.filter(carried_over_from__isnull=False).exists()
+
+
+def test_twice_is_refused_and_nothing_half_written(plans, make_user):
+    old, _new, project = plans
+    planner = make_user("planner")
+    first, second = Indicator.objects.filter(project__plan=old).order_by("pk")
+    carry_over(user=planner, plan=old, targets={first.pk: project.pk})
+    with pytest.raises(ValidationError, match="すでに引き継がれています"):
+        carry_over(user=planner, plan=old, targets={second.pk: project.pk, first.pk: project.pk})
+    assert Indicator.objects.filter(project=project).count() == 1
+
+
+def test_plan_without_successor(build_plan, make_user):
+    plan = build_plan(slug="alone")
+    with pytest.raises(ValidationError, match="後継計画が登録されていません"):
+        carry_over(user=make_user("planner"), plan=plan, targets={1: 1})
