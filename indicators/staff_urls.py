@@ -11,4 +11,5 @@ urlpatterns = [
     path("plans/<slug:slug>/<int:year>/review/", staff_views.review_queue, name="review_queue"),
     path("plans/<slug:slug>/<int:year>/summary/", staff_views.summary, name="summary"),
     path("plans/<slug:slug>/<int:year>/comparison/", staff_views.comparison, name="comparison"),
+    path("plans/<slug:slug>/<int:year>/carry-over/", staff_views.carry_over, name="carry_over"),
 ]

@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from policies import roles
-from policies.models import Plan, ReportingYear
+from policies.models import Plan, Project, ReportingYear
 
 from . import reports
 from .models import Actual, ActualState, Indicator
+from .services import carry_over as carry_over_service
 from .services import workflow
 
 
@@ -205,4 +206,47 @@ def comparison(request, slug, year):
         request,
         "indicators/staff/comparison.html",
         _context(plan, year, _("年度比較"), "staff:comparison", rows=rows, other_year=other_year),
+    )
+
+
+@planner_required
+@require_http_methods(["GET", "POST"])
+def carry_over(request, slug, year):
+    """Pick, per indicator, the successor plan's project that takes it over."""
+    plan = _plan_and_year(slug, year)
+    successor = getattr(plan, "successor", None)
+    if request.method == "POST":
+        targets = {
+            int(key.removeprefix("target-")): int(value)
+            for key, value in request.POST.items()
+            if key.startswith("target-") and key[7:].isdigit() and value.isdigit()
+        }
+        try:
+            created = carry_over_service.carry_over(user=request.user, plan=plan, targets=targets)
+        except (ValidationError, PermissionDenied) as error:
+            for message in getattr(error, "messages", None) or [str(error)]:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request, _("%(count)d 件の指標を引き継ぎました。") % {"count": len(created)}
+            )
+        return redirect("staff:carry_over", slug=slug, year=year)
+    indicators = (
+        Indicator.objects.filter(project__plan=plan)
+        .select_related("project", "carried_over_to__project")
+        .order_by("project__basic_policy__number", "project__number", "order", "pk")
+    )
+    projects = Project.objects.for_plan(successor).order_by("number") if successor else []
+    return render(
+        request,
+        "indicators/staff/carry_over.html",
+        _context(
+            plan,
+            year,
+            _("後継計画への指標の引き継ぎ"),
+            "staff:carry_over",
+            successor=successor,
+            indicators=indicators,
+            projects=projects,
+        ),
     )

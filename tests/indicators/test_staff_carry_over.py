@@ -75,3 +75,24 @@ def test_plan_without_successor(build_plan, make_user):
     plan = build_plan(slug="alone")
     with pytest.raises(ValidationError, match="後継計画が登録されていません"):
         carry_over(user=make_user("planner"), plan=plan, targets={1: 1})
+
+
+def test_carry_over_page(client, plans, make_user, django_assert_num_queries):
+    from django.urls import reverse
+
+    old, _new, project = plans
+    client.force_login(make_user("planner"))
+    url = reverse("staff:carry_over", args=[old.slug, 2024])
+    source, other = Indicator.objects.filter(project__plan=old).order_by("pk")
+    with django_assert_num_queries(7):
+        html = client.get(url).content.decode()
+    assert html.count(f'<option value="{project.pk}">') == 2
+
+    response = client.post(url, {f"target-{source.pk}": project.pk, f"target-{other.pk}": ""})
+    assert response.status_code == 302
+    assert Indicator.objects.get(carried_over_from=source).project == project
+    assert not Indicator.objects.filter(carried_over_from=other).exists()
+    html = client.get(url).content.decode()
+    assert "引き継ぎ済み" in html
+    response = client.post(url, {f"target-{source.pk}": project.pk}, follow=True)
+    assert "すでに引き継がれています" in response.content.decode()

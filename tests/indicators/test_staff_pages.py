@@ -112,9 +112,10 @@ def test_submission_tracker_counts_states_per_department(plan):
 
 
 PAGES = ["staff:dashboard", "staff:trajectory", "staff:tracker", "staff:review_queue"]
+ALL_PAGES = [*PAGES, "staff:summary", "staff:comparison", "staff:carry_over"]
 
 
-@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("name", ALL_PAGES)
 def test_pages_are_for_planners_only(client, plan, make_user, name):
     url = reverse(name, args=[plan.slug, 2024])
     assert client.get(url).status_code == 302  # to the admin login
