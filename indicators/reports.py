@@ -98,6 +98,29 @@ def _exists_in(indicator: Indicator, fiscal_year: int) -> bool:
     return added is None or added <= fiscal_year
 
 
+@dataclass
+class ProjectTotals:
+    """Projects of a plan by a year: those from the start and those added since (R5-1)."""
+
+    initial: int
+    added: int
+
+    @property
+    def total(self) -> int:
+        return self.initial + self.added
+
+
+def project_totals(plan, fiscal_year: int) -> ProjectTotals:
+    from policies.models import Project
+
+    years = Project.objects.for_plan(plan).values_list("fiscal_year_added", flat=True)
+    years = list(years)
+    return ProjectTotals(
+        initial=sum(1 for year in years if year is None),
+        added=sum(1 for year in years if year is not None and year <= fiscal_year),
+    )
+
+
 # --- trajectory -----------------------------------------------------------------------------
 
 

@@ -69,6 +69,7 @@ def dashboard(request, slug, year):
             "staff:dashboard",
             board=board,
             total_rows=[board.total],
+            projects=reports.project_totals(plan, year),
         ),
     )
 

@@ -66,6 +66,15 @@ def test_dashboard_counts_added_projects_from_their_first_year(plan):
     assert reports.dashboard(Indicator.objects.for_plan(plan), 2024).total.current.total == 6
 
 
+def test_project_totals_follow_the_data(plan):
+    project = plan.projects.get(number="200")
+    project.number, project.fiscal_year_added = "R5-1", 2023
+    project.save()
+    assert reports.project_totals(plan, 2022) == reports.ProjectTotals(initial=5, added=0)
+    assert reports.project_totals(plan, 2024).total == 6
+    assert reports.project_totals(plan, 2024).added == 1
+
+
 def test_trajectory_lists_indicators_behind_the_line_worst_first(plan):
     # Line from 80 (2019) to 100 (2024): 92 expected in 2022.
     a, b, c = indicators_of(plan, 1)
@@ -142,6 +151,7 @@ def test_dashboard_page_shows_counts_and_differences(client, plan, make_user):
     assert "方針1をつなぐまちへ" in html
     assert "子育て支援課" in html
     assert "市の判断" in html
+    assert "事業数 6（計画策定当初 6、策定後新規実施 0）" in html
 
 
 def test_tracker_page_shows_due_date_passed(client, plan, make_user):
@@ -155,7 +165,7 @@ def test_tracker_page_shows_due_date_passed(client, plan, make_user):
 # session, user, groups, plan, then per page: indicators + actuals + official statuses
 # (dashboard, trajectory), + reporting year (tracker), or actuals + earlier years (review).
 QUERIES = {
-    "staff:dashboard": 7,
+    "staff:dashboard": 8,
     "staff:trajectory": 7,
     "staff:tracker": 8,
     "staff:review_queue": 6,
