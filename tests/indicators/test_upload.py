@@ -227,3 +227,19 @@ def test_preview_and_confirm_queries_do_not_grow_with_rows(
     with django_assert_max_num_queries(20):
         imports.confirm(user=planner, records=records)
     assert Actual.objects.filter(fiscal_year=2023).count() == size
+
+
+def test_upload_page_offers_templates_and_changelist_links_it(client, world):
+    client.force_login(world["officer"])
+    page = client.get(reverse(UPLOAD)).content.decode()
+    assert reverse("admin:indicators_actual_template") + "?fiscal_year=2024" in page
+    assert "R6 の様式" in page
+    changelist = client.get(reverse("admin:indicators_actual_changelist")).content.decode()
+    assert reverse(UPLOAD) in changelist and reverse("admin:indicators_actual_entry") in changelist
+
+
+def test_staff_without_entry_permission_cannot_upload_or_download(client, make_user, world):
+    client.force_login(make_user(None))
+    assert client.get(reverse(UPLOAD)).status_code == 403
+    assert client.post(reverse(CONFIRM)).status_code == 403
+    assert client.get(reverse("admin:indicators_actual_template")).status_code == 403
