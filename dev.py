@@ -56,6 +56,20 @@ def ensure_chromium() -> None:
         print("chromium is missing: install it with `sudo apt-get install chromium`.", flush=True)
 
 
+def ensure_node_modules() -> None:
+    """The accessibility browser tests inject axe-core, pinned in package-lock.json."""
+    if (ROOT / "node_modules" / "axe-core").exists():
+        return
+    if not shutil.which("npm") and os.geteuid() == 0 and shutil.which("apt-get"):
+        run("apt-get", "update", "-qq")
+        apt_env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        run("apt-get", "install", "-y", "-qq", "nodejs", "npm", env=apt_env)
+    if shutil.which("npm"):
+        run("npm", "ci", "--no-audit", "--no-fund")
+    else:
+        print("npm is missing: install nodejs and npm to run the accessibility tests.", flush=True)
+
+
 def serve() -> None:
     ensure_venv("")
     env = dict(os.environ, DEBUG=os.environ.get("DEBUG", "1"))
@@ -69,6 +83,7 @@ def serve() -> None:
 def test(pytest_args: list[str]) -> None:
     ensure_venv("test")
     ensure_chromium()
+    ensure_node_modules()
     env = dict(os.environ)
     env.setdefault("SECRET_KEY", "test-only-secret-key")
     env.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
