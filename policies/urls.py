@@ -6,10 +6,17 @@ app_name = "policies"
 
 urlpatterns = [
     path("", views.plan_index, name="plan_index"),
+    path("accessibility/", views.accessibility, name="accessibility"),
     path("plans/<slug:slug>/", views.plan_detail, name="plan_detail"),
+    path("plans/<slug:slug>/search/", views.search, name="search"),
     path(
         "plans/<slug:slug>/policies/<int:number>/",
         views.basic_policy_detail,
         name="basic_policy_detail",
+    ),
+    path(
+        "plans/<slug:slug>/projects/<str:number>/",
+        views.project_detail,
+        name="project_detail",
     ),
 ]

@@ -1,11 +1,48 @@
-from django.shortcuts import get_object_or_404, redirect, render
+import hashlib
+from functools import wraps
 
-from indicators.models import Indicator
+from django.core.cache import cache
+from django.db.models import F
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
+
+from indicators.cache import public_cache_version
+from indicators.models import AchievementStatus, Indicator
 from indicators.tables import achievement_rows
 
-from .models import BasicPolicy, Highlight, Plan, Project
+from .models import BasicPolicy, Department, Highlight, Measure, Plan, Project
+
+NOT_REPORTED = "none"
 
 
+def cached_public(view):
+    """Cache a public GET response until the next publication bumps the public version.
+
+    Keyed by the public version, the active language and the full path (with the query
+    string), so every filter state and each language is cached on its own. Only complete
+    200 responses are kept; public pages carry no CSRF token or per-user content.
+    """
+
+    @require_safe
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        key = f"yumeplan:public:{public_cache_version()}:{get_language()}:{path}"
+        response = cache.get(key)
+        if response is None:
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200 and not response.streaming:
+                if hasattr(response, "render"):
+                    response.render()
+                cache.set(key, response, timeout=None)
+        return response
+
+    return wrapper
+
+
+@cached_public
 def plan_index(request):
     """The site's front page: the plan itself when there is one, else the list of plans."""
     plans = list(Plan.objects.all())
@@ -14,6 +51,7 @@ def plan_index(request):
     return render(request, "policies/plan_index.html", {"plans": plans})
 
 
+@cached_public
 def plan_detail(request, slug):
     plan = get_object_or_404(Plan, slug=slug)
     basic_policies = list(plan.basic_policies.all())
@@ -27,6 +65,7 @@ def plan_detail(request, slug):
     )
 
 
+@cached_public
 def basic_policy_detail(request, slug, number):
     policy = get_object_or_404(
         BasicPolicy.objects.select_related("plan"), plan__slug=slug, number=number
@@ -45,3 +84,114 @@ def basic_policy_detail(request, slug, number):
         "siblings": plan.basic_policies.all(),
     }
     return render(request, "policies/basic_policy_detail.html", context)
+
+
+@cached_public
+def project_detail(request, slug, number):
+    """A project with each indicator's yearly published actuals, chart, status and why."""
+    project = get_object_or_404(
+        Project.objects.select_related("basic_policy__plan", "measure", "department"),
+        plan__slug=slug,
+        number=number,
+    )
+    plan = project.basic_policy.plan
+    indicators = (
+        Indicator.objects.filter(project=project)
+        .with_yearly_data()
+        .prefetch_related("actuals__corrections")
+        .order_by("order", "pk")
+    )
+    years = list(range(plan.start_fiscal_year, plan.end_fiscal_year + 1))
+    context = {
+        "plan": plan,
+        "policy": project.basic_policy,
+        "project": project,
+        "indicators": [indicator_view(indicator, years) for indicator in indicators],
+    }
+    return render(request, "policies/project_detail.html", context)
+
+
+def indicator_view(indicator, years):
+    """What the project page shows of one indicator: yearly rows, headline status, corrections."""
+    yearly = []
+    for year in years:
+        status = indicator.status_for(year, published_only=True)
+        actual = indicator.actual_for(year)
+        yearly.append(
+            {
+                "fiscal_year": year,
+                "status": status,
+                "corrections": list(actual.corrections.all())
+                if actual is not None and actual.published_value is not None
+                else [],
+            }
+        )
+    reported = [row for row in yearly if row["status"].value is not None]
+    headline = reported[-1]["status"] if reported else yearly[-1]["status"]
+    return {
+        "indicator": indicator,
+        "yearly": yearly,
+        "status": headline,
+        "corrections": [
+            (row["fiscal_year"], correction) for row in yearly for correction in row["corrections"]
+        ],
+    }
+
+
+def _ordered_projects(plan):
+    return (
+        Project.objects.filter(plan=plan)
+        .select_related("basic_policy", "measure", "department")
+        .order_by("basic_policy__number", F("summary_order").asc(nulls_last=True), "number", "pk")
+    )
+
+
+def _matches(row, words, filters) -> bool:
+    project, indicator = row.project, row.indicator
+    if filters["policy"] and str(project.basic_policy.number) != filters["policy"]:
+        return False
+    if filters["measure"] and str(project.measure_id) != filters["measure"]:
+        return False
+    if filters["department"] and str(project.department_id) != filters["department"]:
+        return False
+    if filters["status"]:
+        code = row.status.code if row.status else None
+        if (code or NOT_REPORTED) != filters["status"]:
+            return False
+    texts = [project.number, project.name, project.name_en]
+    if indicator is not None:
+        texts += [indicator.name, indicator.name_en]
+    haystack = " ".join(texts).casefold()
+    return all(word in haystack for word in words)
+
+
+@cached_public
+def search(request, slug):
+    """Search and filter every project and indicator of a plan; each state has its URL."""
+    plan = get_object_or_404(Plan, slug=slug)
+    filters = {
+        key: request.GET.get(key, "").strip()
+        for key in ("q", "policy", "measure", "department", "status")
+    }
+    words = filters["q"].casefold().split()
+    rows = achievement_rows(
+        _ordered_projects(plan), Indicator.objects.for_plan(plan), plan.target_fiscal_year
+    )
+    results = [row for row in rows if _matches(row, words, filters)]
+    statuses = [*AchievementStatus.choices, (NOT_REPORTED, _("未集計"))]
+    context = {
+        "plan": plan,
+        "filters": filters,
+        "is_filtered": any(filters.values()),
+        "results": results,
+        "policies": plan.basic_policies.all(),
+        "measures": Measure.objects.filter(basic_policy__plan=plan).select_related("basic_policy"),
+        "departments": Department.objects.filter(projects__plan=plan).distinct(),
+        "statuses": statuses,
+    }
+    return render(request, "policies/search.html", context)
+
+
+@cached_public
+def accessibility(request):
+    return render(request, "policies/accessibility.html")

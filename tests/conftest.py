@@ -10,6 +10,16 @@ def plain_static_storage(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Public pages are cached until the next publication: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def build_plan(db):
     """Build a small plan: ``build_plan(projects_per_policy=3)``; each project has one

@@ -104,6 +104,11 @@ DATABASES = {
     )
 }
 
+# Public pages and the API are cached until the next publication (indicators/cache.py).
+# LocMemCache is per process: with several worker processes, point CACHES at a shared
+# backend so that a publication in one worker reaches the others.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]

@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
@@ -14,5 +15,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("staff/", include("indicators.staff_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", include("policies.urls")),
+    path("", include("indicators.urls")),
 ]
+# Public pages: Japanese at the stable URLs, English under /en/ (a link switches language
+# and keeps the page, and cached pages need no cookie).
+urlpatterns += i18n_patterns(path("", include("policies.urls")), prefix_default_language=False)
