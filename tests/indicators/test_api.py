@@ -1,0 +1,100 @@
+"""The read-only JSON API (docs/api.md): published figures only, decimals as written."""
+
+from decimal import Decimal
+
+import pytest
+
+from indicators.models import Actual, Indicator, OfficialStatus
+
+pytestmark = pytest.mark.django_db
+
+LICENCE_LINK = '<https://creativecommons.org/licenses/by/4.0/deed.ja>; rel="license"'
+
+
+def get_json(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response["Link"] == LICENCE_LINK
+    return response.json()
+
+
+def test_plans_lists_slug_name_and_period(client, build_plan):
+    build_plan(slug="one")
+    data = get_json(client, "/api/v1/plans/")
+    assert data["licence"]["name"] == "CC BY 4.0"
+    [plan] = data["plans"]
+    assert plan["slug"] == "one" and plan["name"] == "テスト計画"
+    assert (plan["start_fiscal_year"], plan["end_fiscal_year"]) == (2020, 2024)
+    assert plan["indicators_url"] == "http://testserver/api/v1/plans/one/indicators/"
+
+
+def test_indicators_carry_every_documented_field(client, build_plan):
+    plan = build_plan(projects_per_policy=2, policies=1)
+    indicator = Indicator.objects.get(project__number="100")
+    indicator.unit, indicator.decimals, indicator.baseline_decimals = "%", 2, 1
+    indicator.baseline_value, indicator.target_value = Decimal("99.1"), Decimal("99.8")
+    indicator.save()
+    Actual.objects.filter(indicator=indicator).update(published_value=Decimal("99.8"))
+    data = get_json(client, f"/api/v1/plans/{plan.slug}/indicators/")
+    assert data["plan"]["slug"] == plan.slug and data["licence"]["name"] == "CC BY 4.0"
+    first, second = data["indicators"]
+    assert first["project_number"] == "100" and first["project_name"] == "事業1-0"
+    assert first["policy_number"] == 1 and first["indicator"] == "利用者数"
+    assert first["unit"] == "%" and first["direction"] == "up"
+    assert first["baseline"] == {"value": "99.1", "fiscal_year": 2019}
+    assert first["target"] == {
+        "kind": "numeric",
+        "wording": "",
+        "value": "99.80",
+        "fiscal_year": 2024,
+    }
+    assert first["actuals"] == [{"fiscal_year": 2024, "value": "99.80"}]
+    assert first["status"]["code"] == "achieved" and first["status"]["label"] == "達成"
+    assert second["status"]["code"] == "mostly_achieved"
+    assert second["status"]["label"] == "概ね達成"
+
+
+def test_qualitative_target_and_official_status(client, build_plan):
+    plan = build_plan(projects_per_policy=3, policies=1)
+    Indicator.objects.filter(project__number="102").update(
+        target_kind="maintain", target_value=None, target_wording="現状維持"
+    )
+    indicator = Indicator.objects.get(project__number="102")
+    OfficialStatus.objects.create(indicator=indicator, fiscal_year=2024, status="not_achieved")
+    data = get_json(client, f"/api/v1/plans/{plan.slug}/indicators/")
+    third = data["indicators"][2]
+    assert third["target"]["kind"] == "maintain" and third["target"]["value"] is None
+    assert third["target"]["wording"] == "現状維持"
+    assert third["status"]["official"] is True and third["status"]["code"] == "not_achieved"
+
+
+def test_only_published_figures_and_null_status_when_not_reported(client, build_plan):
+    plan = build_plan(projects_per_policy=1, policies=1, published=False)
+    Actual.objects.create(
+        indicator=Indicator.objects.get(),
+        fiscal_year=2022,
+        value=Decimal("70"),
+        published_value=Decimal("65"),
+    )
+    [record] = get_json(client, f"/api/v1/plans/{plan.slug}/indicators/")["indicators"]
+    assert record["actuals"] == [{"fiscal_year": 2022, "value": "65"}]
+    assert record["status"]["code"] is None and record["status"]["label"] is None
+
+
+def test_unknown_plan_is_404_and_the_api_is_read_only(client, build_plan):
+    plan = build_plan(policies=1)
+    assert client.get("/api/v1/plans/nope/indicators/").status_code == 404
+    assert client.post(f"/api/v1/plans/{plan.slug}/indicators/").status_code == 405
+
+
+@pytest.mark.parametrize("projects_per_policy", [1, 8])
+def test_api_runs_a_fixed_number_of_queries(
+    client, build_plan, django_assert_num_queries, projects_per_policy
+):
+    plan = build_plan(projects_per_policy=projects_per_policy, policies=2)
+    with django_assert_num_queries(1):
+        client.get("/api/v1/plans/")
+    # plan, indicators (with project, policy, measure, department), actuals, official statuses
+    with django_assert_num_queries(4):
+        client.get(f"/api/v1/plans/{plan.slug}/indicators/")

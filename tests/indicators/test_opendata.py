@@ -1,0 +1,79 @@
+"""Downloads per plan and per policy: CSV (UTF-8 with BOM) and JSON, published data only."""
+
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+
+from indicators.models import Actual, Indicator
+
+pytestmark = pytest.mark.django_db
+
+
+def read_csv(response):
+    body = response.content
+    assert body.startswith("\ufeff".encode())  # the BOM Excel needs to read UTF-8
+    return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+
+
+def test_plan_csv_has_one_row_per_indicator_and_year_with_plain_numbers(client, build_plan):
+    plan = build_plan(projects_per_policy=2, policies=2)
+    indicator = Indicator.objects.get(project__number="100")
+    indicator.baseline_value = Decimal("688518")
+    indicator.save()
+    response = client.get(f"/data/{plan.slug}/indicators.csv")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert 'filename="test-plan-indicators.csv"' in response["Content-Disposition"]
+    assert 'rel="license"' in response["Link"]
+    rows = read_csv(response)
+    assert len(rows) == 4 * 5  # 4 indicators × FY2020–2024
+    row = next(r for r in rows if r["project_number"] == "100" and r["fiscal_year"] == "2024")
+    assert row["baseline_value"] == "688518"  # a number, no separators, unit apart
+    assert row["unit"] == "人" and row["indicator"] == "利用者数"
+    assert (row["baseline_fiscal_year"], row["baseline_era"]) == ("2019", "R元年")
+    assert (row["fiscal_year"], row["era"]) == ("2024", "R6")
+    assert row["actual_value"] == "100" and row["target_value"] == "100"
+    assert (row["status_code"], row["status_label"]) == ("achieved", "達成")
+    earlier = next(r for r in rows if r["project_number"] == "100" and r["fiscal_year"] == "2021")
+    assert earlier["actual_value"] == "" and earlier["status_code"] == ""
+
+
+def test_policy_downloads_hold_that_policy_only(client, build_plan):
+    plan = build_plan(projects_per_policy=2, policies=2)
+    rows = read_csv(client.get(f"/data/{plan.slug}/policies/2/indicators.csv"))
+    assert {r["policy_number"] for r in rows} == {"2"}
+    data = client.get(f"/data/{plan.slug}/policies/2/indicators.json").json()
+    assert [i["project_number"] for i in data["indicators"]] == ["200", "201"]
+    assert data["licence"]["name"] == "CC BY 4.0"
+    assert client.get(f"/data/{plan.slug}/policies/9/indicators.csv").status_code == 404
+    assert client.get(f"/data/{plan.slug}/indicators.xml").status_code == 404
+
+
+def test_downloads_hold_published_values_only(client, build_plan):
+    plan = build_plan(projects_per_policy=1, policies=1, published=False)
+    Actual.objects.update(published_value=Decimal("90"))
+    Actual.objects.update(value=Decimal("12345"))
+    body = client.get(f"/data/{plan.slug}/indicators.csv").content.decode("utf-8-sig")
+    assert "12345" not in body and ",90," in body
+
+
+def test_pages_link_the_downloads(client, build_plan):
+    plan = build_plan(policies=1)
+    html = client.get(plan.get_absolute_url()).content.decode()
+    assert f'href="/data/{plan.slug}/indicators.csv"' in html
+    assert "CC BY 4.0" in html
+    html = client.get(plan.get_absolute_url() + "policies/1/").content.decode()
+    assert f'href="/data/{plan.slug}/policies/1/indicators.json"' in html
+
+
+@pytest.mark.parametrize("projects_per_policy", [1, 8])
+def test_downloads_run_a_fixed_number_of_queries(
+    client, build_plan, django_assert_num_queries, projects_per_policy
+):
+    plan = build_plan(projects_per_policy=projects_per_policy, policies=2)
+    with django_assert_num_queries(4):
+        client.get(f"/data/{plan.slug}/indicators.csv")
+    with django_assert_num_queries(5):
+        client.get(f"/data/{plan.slug}/policies/1/indicators.json")

@@ -1,0 +1,55 @@
+"""English pages under /en/, a language switch that keeps the page, English names if entered."""
+
+import pytest
+
+from policies.models import Plan, Project
+
+pytestmark = pytest.mark.django_db
+
+
+def test_japanese_is_the_default_at_the_stable_urls(client, build_plan):
+    plan = build_plan(policies=1)
+    html = client.get(plan.get_absolute_url()).content.decode()
+    assert '<html lang="ja">' in html and "本文へ移動" in html
+    # Even a browser asking for English gets the Japanese page at the Japanese URL.
+    html = client.get(plan.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="ja">' in html
+
+
+def test_english_pages_translate_the_interface_and_use_english_names(client, build_plan):
+    plan = build_plan(projects_per_policy=3, policies=1)
+    Plan.objects.filter(pk=plan.pk).update(name_en="Test plan")
+    Project.objects.filter(number="100").update(name_en="Picture books")
+    html = client.get(f"/en/plans/{plan.slug}/").content.decode()
+    assert '<html lang="en">' in html
+    assert "Skip to content" in html and "Basic policies and their status" in html
+    assert "<h1>Test plan</h1>" in html
+    assert "Mostly achieved" in html
+    html = client.get(f"/en/plans/{plan.slug}/policies/1/").content.decode()
+    assert "Picture books" in html and "事業1-1" in html  # no English name: Japanese stays
+    assert '<th scope="col">R6 target</th>' in html
+    html = client.get(f"/en/plans/{plan.slug}/projects/100/").content.decode()
+    assert "Picture books" in html and "How it was judged" in html
+    assert "Higher is better" in html
+    html = client.get(f"/en/plans/{plan.slug}/search/?status=achieved").content.decode()
+    assert "1 result" in html and "Search projects and indicators" in html
+
+
+def test_language_switch_links_to_the_same_page_with_its_filters(client, build_plan):
+    plan = build_plan(policies=1)
+    html = client.get(f"/plans/{plan.slug}/search/?q=%E4%BA%8B%E6%A5%AD&status=achieved")
+    assert (
+        f'href="/en/plans/{plan.slug}/search/?q=%E4%BA%8B%E6%A5%AD&amp;status=achieved" '
+        'hreflang="en" lang="en">English</a>'
+    ) in html.content.decode()
+    html = client.get(f"/en/plans/{plan.slug}/policies/1/").content.decode()
+    assert f'href="/plans/{plan.slug}/policies/1/" hreflang="ja" lang="ja">日本語</a>' in html
+
+
+def test_accessibility_statement_in_both_languages(client, db):
+    html = client.get("/accessibility/").content.decode()
+    assert "ウェブアクセシビリティ方針" in html and "JIS X 8341-3:2016" in html
+    assert "axe-core" in html
+    html = client.get("/en/accessibility/").content.decode()
+    assert "Web accessibility policy" in html and "WCAG 2.1 level AA" in html
+    assert 'href="/accessibility/"' in client.get("/").content.decode()

@@ -1,0 +1,90 @@
+"""Search and filter across a plan: words, policy, measure, department, status; counts."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from indicators.models import Indicator
+from policies.models import Department, Measure, Project
+
+pytestmark = pytest.mark.django_db
+
+
+def search(client, plan, **params):
+    url = reverse("policies:search", kwargs={"slug": plan.slug})
+    response = client.get(url, params)
+    assert response.status_code == 200
+    return response
+
+
+def numbers(response):
+    return [row.project.number for row in response.context["results"]]
+
+
+def test_without_filters_every_project_is_listed_with_a_count(client, build_plan):
+    plan = build_plan(projects_per_policy=3, policies=2)
+    response = search(client, plan)
+    assert numbers(response) == ["100", "101", "102", "200", "201", "202"]
+    assert "6 件" in response.content.decode()
+
+
+def test_words_match_project_and_indicator_names_all_words_required(client, build_plan):
+    plan = build_plan(projects_per_policy=3, policies=2)
+    Indicator.objects.filter(project__number="201").update(name="派遣回数", name_en="Dispatches")
+    assert numbers(search(client, plan, q="事業2-")) == ["200", "201", "202"]
+    assert numbers(search(client, plan, q="派遣")) == ["201"]
+    assert numbers(search(client, plan, q="dispatches")) == ["201"]
+    assert numbers(search(client, plan, q="事業2 派遣")) == ["201"]
+    response = search(client, plan, q="ないもの")
+    assert numbers(response) == [] and "0 件" in response.content.decode()
+    assert "条件に合う事業や指標はありません" in response.content.decode()
+
+
+def test_filter_by_policy_measure_department_and_status(client, build_plan):
+    plan = build_plan(projects_per_policy=3, policies=2)
+    department = Department.objects.create(name="保育幼稚園課")
+    Project.objects.filter(number__in=["101", "202"]).update(department=department)
+    measure = Measure.objects.get(basic_policy__number=2)
+    assert numbers(search(client, plan, policy="1")) == ["100", "101", "102"]
+    assert numbers(search(client, plan, measure=str(measure.pk))) == ["200", "201", "202"]
+    assert numbers(search(client, plan, department=str(department.pk))) == ["101", "202"]
+    assert numbers(search(client, plan, status="achieved")) == ["100", "200"]
+    assert numbers(search(client, plan, status="not_achieved", policy="2")) == ["202"]
+
+
+def test_not_reported_status_and_projects_without_indicators(client, build_plan):
+    plan = build_plan(projects_per_policy=2, policies=1, published=False)
+    project = Project.objects.get(number="100")
+    Project.objects.create(basic_policy=project.basic_policy, number="R6-1", name="宅食")
+    assert numbers(search(client, plan, status="none")) == ["100", "101", "R6-1"]
+    html = search(client, plan, q="宅食").content.decode()
+    assert "指標の記載なし" in html
+
+
+def test_each_filter_state_has_its_own_url_and_the_form_keeps_it(client, build_plan):
+    plan = build_plan(projects_per_policy=1, policies=2)
+    html = search(client, plan, q="事業", policy="2", status="achieved").content.decode()
+    assert 'name="q" value="事業"' in html
+    assert '<option value="2" selected>' in html
+    assert '<option value="achieved" selected>' in html
+    assert 'method="get"' in html
+
+
+def test_plan_page_links_to_search(client, build_plan):
+    plan = build_plan(policies=1)
+    html = client.get(plan.get_absolute_url()).content.decode()
+    assert f'href="{reverse("policies:search", kwargs={"slug": plan.slug})}"' in html
+
+
+@pytest.mark.parametrize("projects_per_policy", [1, 10])
+def test_search_runs_a_fixed_number_of_queries(
+    client, build_plan, django_assert_num_queries, projects_per_policy
+):
+    plan = build_plan(projects_per_policy=projects_per_policy, policies=3)
+    department = Department.objects.create(name="課")
+    Project.objects.update(department=department)
+    Indicator.objects.filter(project__number="100").update(target_value=Decimal("90"))
+    # plan, projects, indicators, actuals, official statuses, policies, measures, departments
+    with django_assert_num_queries(8):
+        search(client, plan, q="事業", status="achieved")
