@@ -4,11 +4,20 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.urls import translate_url
+from django.utils.translation import gettext_lazy as _
 
 from policies.fiscal_years import format_era
 
 register = template.Library()
 
+# The words plans use for qualitative targets, so that English pages can translate them.
+TARGET_WORDS = {
+    "現状維持": _("現状維持"),
+    "維持": _("維持"),
+    "増加": _("増加"),
+    "拡充": _("拡充"),
+    "減少": _("減少"),
+}
 STATUS_MARKS = {"achieved": "◎", "mostly_achieved": "○", "not_achieved": "△"}
 
 # Chart geometry in SVG user units (the SVG scales to its container).
@@ -34,6 +43,13 @@ def status_mark(code):
 
 def _coordinate(value: Decimal) -> str:
     return str(value.quantize(ONE_PLACE, rounding=ROUND_HALF_UP))
+
+
+@register.filter
+def target_text(indicator):
+    """The target as the plan writes it ("13,435 人", "現状維持"), the words translated."""
+    text = indicator.target_display
+    return str(TARGET_WORDS[text]) if text in TARGET_WORDS else text
 
 
 @register.filter

@@ -53,3 +53,13 @@ def test_accessibility_statement_in_both_languages(client, db):
     html = client.get("/en/accessibility/").content.decode()
     assert "Web accessibility policy" in html and "WCAG 2.1 level AA" in html
     assert 'href="/accessibility/"' in client.get("/").content.decode()
+
+
+def test_qualitative_targets_are_translated_on_english_pages(client, build_plan):
+    from indicators.models import Indicator
+
+    plan = build_plan(projects_per_policy=1, policies=1)
+    Indicator.objects.update(target_kind="increase", target_value=None, target_wording="拡充")
+    assert "拡充" in client.get(f"/plans/{plan.slug}/policies/1/").content.decode()
+    html = client.get(f"/en/plans/{plan.slug}/policies/1/").content.decode()
+    assert '<td class="number">Expand</td>' in html
