@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from indicators.cache import public_cache_version
-from indicators.models import AchievementStatus, Indicator
+from indicators.models import AchievementStatus, Indicator, StatusCounts
 from indicators.tables import achievement_rows
 
 from .models import BasicPolicy, Department, Highlight, Measure, Plan, Project
@@ -56,12 +56,15 @@ def plan_detail(request, slug):
     plan = get_object_or_404(Plan, slug=slug)
     basic_policies = list(plan.basic_policies.all())
     counts = Indicator.objects.for_plan(plan).status_counts_by_policy(plan.target_fiscal_year)
+    total = StatusCounts()
     for policy in basic_policies:
         policy.status_counts = counts[policy.pk]
+        for field in ("achieved", "mostly_achieved", "not_achieved", "not_reported"):
+            setattr(total, field, getattr(total, field) + getattr(policy.status_counts, field))
     return render(
         request,
         "policies/plan_detail.html",
-        {"plan": plan, "basic_policies": basic_policies},
+        {"plan": plan, "basic_policies": basic_policies, "total_counts": total},
     )
 
 

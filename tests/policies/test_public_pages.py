@@ -167,3 +167,11 @@ def test_public_pages_show_published_figures_only(client, build_plan):
     assert "100 人" in html  # the published value and the target
     assert "96 人" not in html and "50 人" not in html
     assert html.count("未集計") == 2
+
+
+def test_plan_page_totals_the_whole_plan_at_a_glance(client, build_plan):
+    plan = build_plan(projects_per_policy=3, policies=2)
+    response = client.get(plan.get_absolute_url())
+    total = response.context["total_counts"]
+    assert (total.achieved, total.mostly_achieved, total.not_achieved, total.total) == (2, 2, 2, 6)
+    assert "計画全体（指標 6）" in response.content.decode()
