@@ -66,7 +66,7 @@ def test_official_status_differing_from_computed_shows_both_and_the_reason(clien
     plan = build_plan(projects_per_policy=3, policies=1, official=True)
     html = client.get(project_url(plan, "102")).content.decode()
     assert "市が公表した達成状況は「達成」です（計算上は 未達成）。" in html
-    assert "理由: 判断" in html
+    assert '理由: <span lang="ja">判断</span>' in html
 
 
 def test_corrections_of_published_figures_are_listed(client, build_plan):
