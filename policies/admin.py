@@ -5,11 +5,12 @@ from django.utils.translation import gettext_lazy as _
 from indicators.admin import IndicatorInline
 
 from . import roles
+from .admin_plan_io import PlanWorkbookMixin
 from .models import BasicPolicy, Department, Highlight, Measure, Plan, Project, ReportingYear
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(PlanWorkbookMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "slug",

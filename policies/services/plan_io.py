@@ -12,8 +12,10 @@ reason; nothing is written unless the whole workbook is correct (transaction.ato
 
 from __future__ import annotations
 
+import csv
 import datetime
 import io
+import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -146,8 +148,8 @@ def _to_cell(value):
     return value
 
 
-def export_plan(plan: Plan) -> bytes:
-    """The plan as an XLSX workbook (bytes)."""
+def plan_tables(plan: Plan) -> dict[str, list[list]]:
+    """Each sheet of the plan's workbook as rows of cells, header row first."""
     policies = {p.pk: p.number for p in plan.basic_policies.all()}
     projects = plan.projects.select_related("measure", "department").order_by(
         # Explicit NULLS LAST: SQLite and PostgreSQL sort nulls differently by default.
@@ -200,15 +202,42 @@ def export_plan(plan: Plan) -> bytes:
     }
     for name in ("actuals", "official_statuses"):
         rows[name].sort(key=lambda row: (row[0][0], row[1].fiscal_year))
+    return {
+        sheet.name: [
+            sheet.headers,
+            *(
+                [*refs, *(_to_cell(getattr(obj, f)) for f in sheet.fields)]
+                for refs, obj in rows[sheet.name]
+            ),
+        ]
+        for sheet in SHEETS
+    }
+
+
+def export_plan(plan: Plan) -> bytes:
+    """The plan as an XLSX workbook (bytes)."""
     book = openpyxl.Workbook()
     book.remove(book.active)
-    for sheet in SHEETS:
-        ws = book.create_sheet(sheet.name)
-        ws.append(sheet.headers)
-        for refs, obj in rows[sheet.name]:
-            ws.append([*refs, *(_to_cell(getattr(obj, f)) for f in sheet.fields)])
+    for name, table in plan_tables(plan).items():
+        ws = book.create_sheet(name)
+        for row in table:
+            ws.append(row)
     out = io.BytesIO()
     book.save(out)
+    return out.getvalue()
+
+
+def export_plan_csv(plan: Plan) -> bytes:
+    """The plan as a ZIP of one CSV per sheet (``plan.csv``, ``projects.csv``, …), same
+    columns as the workbook, UTF-8 with BOM so that Japanese Excel opens them."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, table in plan_tables(plan).items():
+            text = io.StringIO()
+            csv.writer(text, lineterminator="\r\n").writerows(
+                ["" if cell is None else cell for cell in row] for row in table
+            )
+            archive.writestr(f"{name}.csv", "\ufeff" + text.getvalue())
     return out.getvalue()
 
 
@@ -302,8 +331,7 @@ def _read_rows(book, sheet: Sheet, errors) -> list[tuple[int, dict]]:
     ]
 
 
-def import_plan(data: bytes) -> Plan:
-    """Create a plan from a workbook made by export_plan (or by hand in its format)."""
+def _read_workbook(data: bytes) -> dict[str, list[tuple[int, dict]]]:
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a broken file
@@ -312,13 +340,34 @@ def import_plan(data: bytes) -> Plan:
     sheets = {sheet.name: _read_rows(book, sheet, errors) for sheet in SHEETS}
     if errors:
         raise PlanImportError(errors)
+    return sheets
+
+
+def _import(data: bytes, *, dry_run: bool) -> dict[str, list[tuple[int, dict]]]:
+    sheets = _read_workbook(data)
+    errors: list[tuple[str, int, str]] = []
     with transaction.atomic():
         _Importer(sheets, errors).run()
-        if errors:
+        if errors or dry_run:
             transaction.set_rollback(True)
     if errors:
         raise PlanImportError(errors)
+    return sheets
+
+
+def import_plan(data: bytes) -> Plan:
+    """Create a plan from a workbook made by export_plan (or by hand in its format)."""
+    sheets = _import(data, dry_run=False)
     return Plan.objects.get(slug=_text(sheets["plan"][0][1]["slug"]))
+
+
+def check_plan(data: bytes) -> dict[str, int]:
+    """Rows per sheet that ``import_plan`` would create; raises PlanImportError like it.
+
+    Runs the whole import (every check the real one makes) and rolls it back.
+    """
+    sheets = _import(data, dry_run=True)
+    return {sheet.name: len(sheets[sheet.name]) for sheet in SHEETS}
 
 
 class _Importer:
