@@ -1,7 +1,7 @@
 import hashlib
 from functools import wraps
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
@@ -30,6 +30,7 @@ def cached_public(view):
     def wrapper(request, *args, **kwargs):
         path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
         key = f"yumeplan:public:{public_cache_version()}:{get_language()}:{path}"
+        cache = caches["public_pages"]
         response = cache.get(key)
         if response is None:
             response = view(request, *args, **kwargs)

@@ -13,11 +13,13 @@ def plain_static_storage(settings):
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Public pages are cached until the next publication: each test starts with none."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture

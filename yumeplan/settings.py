@@ -106,8 +106,16 @@ DATABASES = {
 
 # Public pages and the API are cached until the next publication (indicators/cache.py).
 # LocMemCache is per process: with several worker processes, point CACHES at a shared
-# backend so that a publication in one worker reaches the others.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# backend so that a publication in one worker reaches the others. Pages live in their own
+# cache so that culling many search URLs never evicts the public version key in "default".
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "public_pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "public-pages",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
