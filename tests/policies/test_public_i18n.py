@@ -63,3 +63,14 @@ def test_qualitative_targets_are_translated_on_english_pages(client, build_plan)
     assert "拡充" in client.get(f"/plans/{plan.slug}/policies/1/").content.decode()
     html = client.get(f"/en/plans/{plan.slug}/policies/1/").content.decode()
     assert '<td class="number">Expand</td>' in html
+
+
+def test_english_pages_write_fiscal_years_without_japanese(client, build_plan):
+    plan = build_plan(policies=1)
+    html = client.get(f"/en/plans/{plan.slug}/").content.decode()
+    assert "Reiwa 2 to Reiwa 6 (FY2020–2024)" in html
+    assert "令和" not in html
+    html = client.get(f"/en/plans/{plan.slug}/projects/100/").content.decode()
+    assert '<abbr title="Reiwa 1 (FY2019)">R1</abbr>' in html and "元年" not in html
+    html = client.get(f"/plans/{plan.slug}/projects/100/").content.decode()
+    assert '<abbr title="令和元年度（2019年度）">R元年</abbr>' in html
