@@ -5,7 +5,9 @@ Run: SECRET_KEY=x .venv/bin/python bench/bench_import.py [--rows 10000]
 Builds SYNTHETIC data (a made-up plan "bench-synthetic" with one indicator per project,
 not the city's data) in a throwaway SQLite database under a temporary directory, then
 uploads a CSV (CP932, as Japanese Excel saves it) for every indicator twice: first all
-rows new, then all rows changed. Prints seconds and query counts for each step.
+rows new, then all rows changed. Then exports the synthetic plan as a whole-plan
+workbook, deletes it, and times the dry run and the import of that workbook. Prints
+seconds and query counts for each step.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ def main() -> None:
     from indicators.services import imports
     from policies import roles
     from policies.models import BasicPolicy, Plan, Project
+    from policies.services import plan_io
 
     call_command("migrate", verbosity=0)
     roles.ensure_roles()
@@ -101,6 +104,29 @@ def main() -> None:
             print(f"  {step:<28} {seconds:7.2f} s  {queries:5d} queries")
     assert Actual.objects.filter(fiscal_year=2023).count() == n
     assert Actual.objects.filter(fiscal_year=2023).first().value == Decimal(1001)
+
+    # The same synthetic plan as a whole-plan workbook: export, delete, dry run, import.
+    print(f"\nwhole-plan workbook ({n:,} projects, indicators and actuals)")
+    steps = []
+    with CaptureQueriesContext(connection) as q:
+        start = time.perf_counter()
+        workbook = plan_io.export_plan(plan)
+        steps.append(("export_plan", time.perf_counter() - start, len(q)))
+    plan.delete()
+    for step, function in [("check_plan (dry run)", plan_io.check_plan), ("import_plan", None)]:
+        count = [0]  # CaptureQueriesContext keeps only the last 9,000 queries
+
+        def counter(execute, *args, count=count):
+            count[0] += 1
+            return execute(*args)
+
+        with connection.execute_wrapper(counter):
+            start = time.perf_counter()
+            (function or plan_io.import_plan)(workbook)
+            steps.append((step, time.perf_counter() - start, count[0]))
+    for step, seconds, queries in steps:
+        print(f"  {step:<28} {seconds:7.2f} s  {queries:5d} queries")
+    assert Actual.objects.filter(indicator__project__plan__slug="bench-synthetic").count() == n
     tmp.cleanup()
 
 

@@ -21,8 +21,9 @@ from decimal import Decimal
 
 import openpyxl
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.dateparse import parse_date, parse_datetime
+from simple_history.utils import bulk_create_with_history
 
 from indicators.models import Actual, Indicator, OfficialStatus
 from indicators.values import ValueParseError, parse_value
@@ -35,6 +36,8 @@ from policies.models import (
     Project,
     ReportingYear,
 )
+
+BATCH = 500  # rows per INSERT
 
 
 @dataclass(frozen=True)
@@ -371,6 +374,10 @@ def check_plan(data: bytes) -> dict[str, int]:
 
 
 class _Importer:
+    """Checks a sheet's rows in Python (fields, ``clean()``, references, uniqueness within
+    the workbook), then writes the sheet with one ``bulk_create`` (and its history). The
+    plan is new, so every unique constraint is scoped to rows of this workbook."""
+
     def __init__(self, sheets, errors):
         self.sheets = sheets
         self.errors = errors
@@ -379,21 +386,30 @@ class _Importer:
         self.measures: dict[tuple[str, str], Measure] = {}
         self.projects: dict[str, Project] = {}
         self.indicators: dict[str, Indicator] = {}
+        self.departments = {d.name: d for d in Department.objects.all()}
 
     def run(self):
         if len(self.sheets["plan"]) != 1:
             self.errors.append(("plan", 2, "計画の行はちょうど 1 行にしてください。"))
             return
         for sheet in SHEETS:
+            built = []  # (row, object, reference texts)
             for row, record in self.sheets[sheet.name]:
                 try:
-                    self._save(sheet, record)
+                    built.append((row, *self._build(sheet, record)))
                 except _RowError as exc:
                     self.errors.append((sheet.name, row, str(exc)))
                 except ValidationError as exc:
                     self.errors.append((sheet.name, row, _messages(exc)))
+            self._check_unique(sheet, built)
             if self.errors:
                 return  # later sheets refer to this one: their errors would only echo it
+            try:
+                with transaction.atomic():
+                    self._write(sheet, built)
+            except IntegrityError as exc:  # a rule the checks above missed: still refused
+                self.errors.append((sheet.name, built[0][0], f"保存できません: {exc}"))
+                return
 
     def _ref(self, table: dict, key, what: str):
         found = table.get(key)
@@ -402,7 +418,12 @@ class _Importer:
             raise _RowError(f"{what}「{shown}」が見つかりません。")
         return found
 
-    def _save(self, sheet: Sheet, record: dict):
+    def _department(self, name: str) -> Department:
+        if name not in self.departments:
+            self.departments[name] = Department.objects.create(name=name)
+        return self.departments[name]
+
+    def _build(self, sheet: Sheet, record: dict):
         obj = sheet.model()
         for name in sheet.fields:
             setattr(obj, name, _from_cell(sheet.model._meta.get_field(name), record[name]))
@@ -422,22 +443,64 @@ class _Importer:
                     self.measures, (refs["basic_policy"], refs["measure"]), "基本施策"
                 )
             if refs["department"]:
-                obj.department, _ = Department.objects.get_or_create(name=refs["department"])
+                obj.department = self._department(refs["department"])
         elif sheet.model in (Highlight, Indicator):
             obj.project = self._ref(self.projects, refs["project"], "事業番号")
-            if sheet.model is Indicator and (not refs["key"] or refs["key"] in self.indicators):
-                raise _RowError(f"key「{refs['key']}」が空か、重複しています。")
+            if sheet.model is Indicator and not refs["key"]:
+                raise _RowError("key が空です。")
         else:
             obj.indicator = self._ref(self.indicators, refs["indicator"], "指標 key")
-        obj.full_clean()
-        obj.save()
         if sheet.model is Plan:
-            self.plan = obj
-        elif sheet.model is BasicPolicy:
-            self.policies[str(obj.number)] = obj
-        elif sheet.model is Measure:
-            self.measures[(refs["basic_policy"], obj.title)] = obj
-        elif sheet.model is Project:
-            self.projects[obj.number] = obj
-        elif sheet.model is Indicator:
-            self.indicators[refs["key"]] = obj
+            obj.full_clean()
+        else:
+            # Without a query per row: references were resolved to objects of this import
+            # just above, unique constraints are checked by _check_unique, and the only
+            # check constraints (Indicator's) are repeated by its clean().
+            relations = [f.name for f in obj._meta.fields if f.is_relation]
+            obj.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
+        return obj, refs
+
+    def _check_unique(self, sheet: Sheet, built):
+        keys = [("key",)] if sheet.model is Indicator else []
+        keys += [
+            constraint.fields
+            for constraint in sheet.model._meta.constraints
+            if isinstance(constraint, models.UniqueConstraint) and constraint.fields
+        ]
+        for fields in keys:
+            seen: dict[tuple, int] = {}
+            for row, obj, refs in built:
+                key = tuple(
+                    refs[f] if f == "key" else getattr(obj, obj._meta.get_field(f).attname)
+                    for f in fields
+                )
+                if key in seen:
+                    self.errors.append(
+                        (
+                            sheet.name,
+                            row,
+                            f"{seen[key]} 行目と {', '.join(fields)} が重複しています。",
+                        )
+                    )
+                else:
+                    seen[key] = row
+
+    def _write(self, sheet: Sheet, built):
+        objs = [obj for _row, obj, _refs in built]
+        if sheet.model is Plan:
+            objs[0].save()
+        elif getattr(sheet.model._meta, "simple_history_manager_attribute", None):
+            bulk_create_with_history(objs, sheet.model, batch_size=BATCH)
+        else:
+            sheet.model.objects.bulk_create(objs, batch_size=BATCH)
+        for _row, obj, refs in built:
+            if sheet.model is Plan:
+                self.plan = obj
+            elif sheet.model is BasicPolicy:
+                self.policies[str(obj.number)] = obj
+            elif sheet.model is Measure:
+                self.measures[(refs["basic_policy"], obj.title)] = obj
+            elif sheet.model is Project:
+                self.projects[obj.number] = obj
+            elif sheet.model is Indicator:
+                self.indicators[refs["key"]] = obj

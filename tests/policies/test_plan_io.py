@@ -5,6 +5,8 @@ import io
 import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from indicators.models import Actual, Indicator, OfficialStatus
 from policies.models import BasicPolicy, Department, Highlight, Measure, Plan, Project
@@ -119,3 +121,53 @@ def test_import_command_reports_errors_and_not_a_zip(tmp_path, db):
     with pytest.raises(CommandError, match="何も保存していません"):
         call_command("import_plan", str(path))
     assert Plan.objects.count() == 0
+
+
+def append_rows(sheet, rows):
+    def change(book):
+        for row in rows:
+            book[sheet].append(row)
+
+    return change
+
+
+def test_duplicate_rows_in_the_workbook_are_refused_with_both_rows(kanazawa):
+    book = openpyxl.load_workbook(io.BytesIO(export_plan(kanazawa)))
+    first_actual = [c.value for c in book["actuals"][2]]
+    data = broken(kanazawa, append_rows("actuals", [first_actual]))
+    with pytest.raises(PlanImportError) as caught:
+        import_plan(data)
+    sheet, row, reason = caught.value.errors[0]
+    assert (sheet, reason) == ("actuals", "2 行目と indicator, fiscal_year が重複しています。")
+    assert row == len(cells(data)["actuals"])
+    assert Plan.objects.count() == 0
+
+
+def test_import_queries_do_not_grow_with_actual_rows(kanazawa):
+    plain = export_plan(kanazawa)
+    book = openpyxl.load_workbook(io.BytesIO(plain))
+    extra_years(book)
+    more = io.BytesIO()
+    book.save(more)
+    added = len(cells(more.getvalue())["actuals"]) - len(cells(plain)["actuals"])
+    assert added > len(cells(plain)["actuals"])
+    counted = []
+    for data in (plain, more.getvalue()):
+        wipe()
+        with CaptureQueriesContext(connection) as queries:
+            import_plan(data)
+        counted.append(len(queries))
+    # Rows go in bulk: more rows add only INSERT batches (SQLite caps the variables per
+    # statement), at most one query per ten rows, never one per row.
+    assert counted[1] - counted[0] <= added // 10
+
+
+def extra_years(book):
+    """Actuals for R2–R5 of every indicator: more rows, same sheets."""
+    keys = [row[0] for row in book["indicators"].iter_rows(min_row=2, values_only=True)]
+    header = [c.value for c in book["actuals"][1]]
+    for key in keys:
+        for year in (2020, 2021, 2022, 2023):
+            row = dict.fromkeys(header)
+            row.update(indicator=key, fiscal_year=year, value="1", state="draft")
+            book["actuals"].append([row[h] for h in header])
