@@ -25,6 +25,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils.dateparse import parse_date, parse_datetime
 from simple_history.utils import bulk_create_with_history
 
+from indicators.cache import bump_public_cache
 from indicators.models import Actual, Indicator, OfficialStatus
 from indicators.values import ValueParseError, parse_value
 from policies.models import (
@@ -353,6 +354,8 @@ def _import(data: bytes, *, dry_run: bool) -> dict[str, list[tuple[int, dict]]]:
         _Importer(sheets, errors).run()
         if errors or dry_run:
             transaction.set_rollback(True)
+        else:
+            bump_public_cache()  # a new plan (with its published figures) is public
     if errors:
         raise PlanImportError(errors)
     return sheets

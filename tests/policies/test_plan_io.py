@@ -8,9 +8,10 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from indicators.cache import public_cache_version
 from indicators.models import Actual, Indicator, OfficialStatus
 from policies.models import BasicPolicy, Department, Highlight, Measure, Plan, Project
-from policies.services.plan_io import PlanImportError, export_plan, import_plan
+from policies.services.plan_io import PlanImportError, check_plan, export_plan, import_plan
 
 SLUG = "kanazawa-yumeplan-2020"
 MODELS = [Plan, BasicPolicy, Measure, Project, Highlight, Indicator, Actual, OfficialStatus]
@@ -171,3 +172,17 @@ def extra_years(book):
             row = dict.fromkeys(header)
             row.update(indicator=key, fiscal_year=year, value="1", state="draft")
             book["actuals"].append([row[h] for h in header])
+
+
+def test_import_refreshes_the_public_cache_and_a_dry_run_does_not(
+    kanazawa, django_capture_on_commit_callbacks
+):
+    data = export_plan(kanazawa)
+    wipe()
+    version = public_cache_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        check_plan(data)
+    assert public_cache_version() == version
+    with django_capture_on_commit_callbacks(execute=True):
+        import_plan(data)
+    assert public_cache_version() == version + 1
