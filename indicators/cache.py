@@ -1,31 +1,31 @@
 """The version of everything the public sees; public pages and the API cache under it.
 
-Whatever changes what citizens see (publishing actuals, correcting a published figure,
-editing the plan's structure) calls ``bump_public_cache()`` after its transaction commits,
-so that every cached public page and API response is rebuilt on its next request.
+Whatever changes what citizens see calls ``bump_public_cache()`` inside its transaction:
+the publication services do it explicitly (they write with bulk queries, which send no
+signals), and ``indicators.signals`` does it for every save or delete of the plan's
+structure, indicators, official statuses and highlights (the admin, the shell, fixtures).
+The number is a row in the database (``PublicVersion``), so a publication reaches every
+worker process on its next request, whatever cache backend holds the pages.
 """
 
-from django.core.cache import cache
-from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
-PUBLIC_VERSION_KEY = "yumeplan:public-version"
+from .models import PublicVersion
+
+VERSION_ROW = 1
 
 
 def public_cache_version() -> int:
-    version = cache.get(PUBLIC_VERSION_KEY)
-    if version is None:
-        cache.add(PUBLIC_VERSION_KEY, 1, timeout=None)
-        version = cache.get(PUBLIC_VERSION_KEY, 1)
-    return version
+    """The current version: one query, on the row that the bumps update."""
+    version = PublicVersion.objects.filter(pk=VERSION_ROW).values_list("number", flat=True)
+    return version.first() or 0
 
 
 def bump_public_cache() -> None:
-    """Invalidate all public caches once the current transaction commits."""
-
-    def bump():
-        try:
-            cache.incr(PUBLIC_VERSION_KEY)
-        except ValueError:
-            cache.set(PUBLIC_VERSION_KEY, 2, timeout=None)
-
-    transaction.on_commit(bump)
+    """Move the public version on, in the caller's transaction (or at once outside one)."""
+    updated = PublicVersion.objects.filter(pk=VERSION_ROW).update(
+        number=F("number") + 1, changed_at=timezone.now()
+    )
+    if not updated:
+        PublicVersion.objects.get_or_create(pk=VERSION_ROW, defaults={"number": 1})

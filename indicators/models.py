@@ -563,3 +563,23 @@ class ReminderLog(models.Model):
 
     def __str__(self):
         return f"{self.department} {self.fiscal_year} {self.sent_on}"
+
+
+class PublicVersion(models.Model):
+    """The version of everything the public sees, one row, kept in the database.
+
+    Public pages and the API cache under this number (``indicators.cache``). It lives in
+    the database, not in the cache, so that every worker process sees a publication at
+    once, even when each keeps its pages in its own memory, and so that it changes in the
+    same transaction as the figures it announces.
+    """
+
+    number = models.PositiveBigIntegerField(_("版"), default=1)
+    changed_at = models.DateTimeField(_("更新日時"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("公開内容の版")
+        verbose_name_plural = _("公開内容の版")
+
+    def __str__(self):
+        return str(self.number)

@@ -105,9 +105,10 @@ DATABASES = {
 }
 
 # Public pages and the API are cached until the next publication (indicators/cache.py).
-# LocMemCache is per process: with several worker processes, point CACHES at a shared
-# backend so that a publication in one worker reaches the others. Pages live in their own
-# cache so that culling many search URLs never evicts the public version key in "default".
+# Public pages are cached per process in memory, under the public version that lives in the
+# database (indicators.cache), so a publication in one worker reaches every other worker on
+# its next request. A shared backend (Redis, Memcached) only saves rebuilding a page once per
+# worker. Pages have their own cache so that culling many search URLs evicts nothing else.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "public_pages": {

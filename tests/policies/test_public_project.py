@@ -124,7 +124,7 @@ def test_project_page_runs_a_fixed_number_of_queries(
             actual=actual, old_value=Decimal(3), new_value=Decimal(4), reason="訂正"
         )
         OfficialStatus.objects.create(indicator=extra, fiscal_year=2024, status="mostly_achieved")
-    # project (with policy, plan, measure, department), indicators, actuals, official
+    # the public version, project (with policy, plan, measure, department), indicators, actuals, official
     # statuses, corrections
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         assert client.get(project_url(plan, "100")).status_code == 200
