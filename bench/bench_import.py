@@ -13,15 +13,10 @@ seconds and query counts for each step.
 from __future__ import annotations
 
 import argparse
-import os
-import sys
-import tempfile
 import time
 from decimal import Decimal
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _django import setup_throwaway_django
 
 
 def main() -> None:
@@ -29,16 +24,9 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=10_000)
     args = parser.parse_args()
 
-    tmp = tempfile.TemporaryDirectory()
-    os.environ["DATABASE_URL"] = f"sqlite:///{tmp.name}/bench.sqlite3"
-    os.environ.setdefault("SECRET_KEY", "bench")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yumeplan.settings")
-    import django
-
-    django.setup()
+    tmp = setup_throwaway_django()
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
-    from django.core.management import call_command
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -48,7 +36,6 @@ def main() -> None:
     from policies.models import BasicPolicy, Plan, Project
     from policies.services import plan_io
 
-    call_command("migrate", verbosity=0)
     roles.ensure_roles()
     planner = get_user_model().objects.create_user("bench-planner", is_staff=True)
     planner.groups.add(Group.objects.get(name=roles.PLANNER_GROUP))

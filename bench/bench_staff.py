@@ -1,0 +1,68 @@
+"""Time the planners' status pages and reports on a synthetic plan.
+
+Run: SECRET_KEY=x .venv/bin/python bench/bench_staff.py [--projects 400]
+
+Builds a SYNTHETIC plan (``generate_synthetic_plan``'s made-up names and figures, not a
+city's data) in a throwaway SQLite database, signs in a planner and prints, for each
+status page and report, the seconds and the number of queries of one request.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from _django import setup_throwaway_django
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--projects", type=int, default=400)
+    args = parser.parse_args()
+    tmp = setup_throwaway_django(debug=True)
+
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from indicators.services.synthetic import build_synthetic_plan
+    from policies import roles
+
+    built = build_synthetic_plan(slug="bench-synthetic", projects=args.projects)
+    print(
+        f"synthetic plan: {built.projects:,} projects, {built.indicators:,} indicators, "
+        f"{built.actuals:,} actuals (SQLite)"
+    )
+    roles.ensure_roles()
+    planner = get_user_model().objects.create_user("bench-planner", is_staff=True)
+    planner.groups.add(Group.objects.get(name=roles.PLANNER_GROUP))
+    client = Client()
+    client.force_login(planner)
+
+    base = "/staff/plans/bench-synthetic"
+    urls = [
+        f"{base}/2024/",
+        f"{base}/2023/trajectory/",
+        f"{base}/2024/tracker/",
+        f"{base}/2024/review/",
+        f"{base}/2024/summary/",
+        f"{base}/2024/summary/?format=xlsx",
+        f"{base}/2024/comparison/?with=2023",
+        f"{base}/2024/comparison/?with=2023&format=xlsx",
+    ]
+    client.get("/admin/")  # warm up imports and the template loader
+    print(f"{'':68} {'seconds':>8} {'queries':>8}")
+    for url in urls:
+        with CaptureQueriesContext(connection) as queries:
+            start = time.perf_counter()
+            response = client.get(url)
+            seconds = time.perf_counter() - start
+        assert response.status_code == 200, (url, response.status_code)
+        print(f"{url:68} {seconds:7.3f}s {len(queries):8d}")
+    tmp.cleanup()
+
+
+if __name__ == "__main__":
+    main()
