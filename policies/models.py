@@ -339,17 +339,25 @@ class Project(models.Model):
         """ "No. 20" for an original project, "R5-1" for one added later, as the documents do."""
         return self.number if ADDED_PROJECT_NUMBER.match(self.number) else f"No. {self.number}"
 
+    def validate_constraints(self, exclude=None):
+        """Check (plan, number) in forms too: the plan is no form field (it follows the
+        basic policy), so Django would leave that constraint out, and name the number."""
+        exclude = set(exclude or ())
+        if "plan" in exclude and "basic_policy" not in exclude and self.basic_policy_id:
+            self.plan_id = self.basic_policy.plan_id
+            exclude.discard("plan")
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            if "number" in exclude:
+                raise
+            raise ValidationError({"number": error.messages}) from error
+
     def clean(self):
         errors = {}
         if self.measure_id and self.basic_policy_id:
             if self.measure.basic_policy_id != self.basic_policy_id:
                 errors["measure"] = _("基本施策は同じ基本方針のものを選んでください。")
-        if self.basic_policy_id and self.number:
-            clash = Project.objects.filter(
-                plan_id=self.basic_policy.plan_id, number=self.number
-            ).exclude(pk=self.pk)
-            if clash.exists():
-                errors["number"] = _("この計画には同じ事業番号の事業があります。")
         match = ADDED_PROJECT_NUMBER.match(self.number or "")
         if match and self.fiscal_year_added is None:
             errors["fiscal_year_added"] = _(
