@@ -2,8 +2,9 @@
 
 One pure function, ``judge``, takes an indicator's definition and one year's actual and
 returns a ``Judgement``: a status (達成 / 概ね達成 / 未達成, or None when it cannot be
-judged), the ratio used, and a Japanese sentence saying how it was judged. No database, no
-Django, stdlib only, ``Decimal`` throughout (floats are refused).
+judged), the ratio used, and a sentence saying how it was judged, in Japanese and in
+English (for the English public pages; units stay as the plan writes them). No database,
+no Django, stdlib only, ``Decimal`` throughout (floats are refused).
 
 The rule (θ is the plan's threshold for 概ね達成, 0 < θ < 1; Kanazawa uses 0.95):
 
@@ -105,18 +106,31 @@ class Judgement:
 
     ``status`` is None when the indicator cannot be judged; ``ratio`` is the achievement
     ratio (1 = exactly on target), None when it is undefined or infinite; ``reason`` is a
-    Japanese sentence for the screens, e.g. "目標値 20 人に対し 17 人（85.0%）".
+    Japanese sentence for the screens, e.g. "目標値 20 人に対し 17 人（85.0%）", and
+    ``reason_en`` the same in English, from the same numbers, e.g. "17 人 against a target
+    of 20 人 (85.0%)" (the unit is left as the plan writes it).
     """
 
     status: Status | None
     ratio: Decimal | None
     reason: str
+    reason_en: str
+
+    def reason_for(self, language: str | None) -> str:
+        """The reason in ``language`` (a language code such as "en" or "en-us"): English
+        for English, Japanese for anything else."""
+        return self.reason_en if (language or "").lower().startswith("en") else self.reason
 
 
 REASON_NOT_ENTERED = "実績が未集計です"
 REASON_NO_TARGET_VALUE = "数値目標の目標値が未設定のため判定できません"
 REASON_NO_BASELINE = "定性的な目標に基準値がないため判定できません"
 _LOWER_IS_BETTER_NOTE = "少ないほど良い指標"
+
+REASON_NOT_ENTERED_EN = "No actual reported yet"
+REASON_NO_TARGET_VALUE_EN = "Cannot be judged: the numeric target has no target value"
+REASON_NO_BASELINE_EN = "Cannot be judged: the qualitative target has no baseline"
+_LOWER_IS_BETTER_NOTE_EN = "lower is better"
 
 
 def _as_decimal(value: object, name: str) -> Decimal:
@@ -187,6 +201,16 @@ def _details(ratio: Decimal | None, *, lower_is_better: bool, lead: str = "") ->
     return f"（{'、'.join(parts)}）" if parts else ""
 
 
+def _details_en(ratio: Decimal | None, *, lower_is_better: bool, lead: str = "") -> str:
+    """The English tail: " (85.0%)", " (673 回, 69.0%)", " (80.0%, lower is better)", ""."""
+    parts = [lead] if lead else []
+    if ratio is not None:
+        parts.append(_percent(ratio))
+    if lower_is_better:
+        parts.append(_LOWER_IS_BETTER_NOTE_EN)
+    return f" ({', '.join(parts)})" if parts else ""
+
+
 def judge(
     *,
     direction: Direction,
@@ -200,7 +224,7 @@ def judge(
 ) -> Judgement:
     """Judge one year's actual against the indicator's target (see the module docstring).
 
-    ``unit`` and ``decimals`` only shape the numbers in ``reason`` (via format_value).
+    ``unit`` and ``decimals`` only shape the numbers in the reasons (via format_value).
     Raises ValueError for a threshold outside 0 < θ < 1 or non-finite values, TypeError
     for floats.
     """
@@ -215,24 +239,27 @@ def judge(
         return format_value(number, unit, decimals)
 
     if target_kind is TargetKind.NUMERIC and target is None:
-        return Judgement(None, None, REASON_NO_TARGET_VALUE)
+        return Judgement(None, None, REASON_NO_TARGET_VALUE, REASON_NO_TARGET_VALUE_EN)
     if target_kind is not TargetKind.NUMERIC and baseline is None:
-        return Judgement(None, None, REASON_NO_BASELINE)
+        return Judgement(None, None, REASON_NO_BASELINE, REASON_NO_BASELINE_EN)
     if value is None:
-        return Judgement(None, None, REASON_NOT_ENTERED)
+        return Judgement(None, None, REASON_NOT_ENTERED, REASON_NOT_ENTERED_EN)
 
     if target_kind in (TargetKind.NUMERIC, TargetKind.MAINTAIN):
         lower = direction is Direction.DOWN
         if target_kind is TargetKind.NUMERIC:
             assert target is not None
             reference, what = target, f"目標値 {fmt(target)}"
+            what_en = f"a target of {fmt(target)}"
         else:
             assert baseline is not None
             reference, what = baseline, f"基準値 {fmt(baseline)}（現状維持）"
+            what_en = f"a baseline of {fmt(baseline)} to be maintained"
         status = _band(value, reference, theta, lower_is_better=lower, strict=False)
         ratio = _ratio(value, reference, lower_is_better=lower)
         reason = f"{what}に対し {fmt(value)}{_details(ratio, lower_is_better=lower)}"
-        return Judgement(status, ratio, reason)
+        reason_en = f"{fmt(value)} against {what_en}{_details_en(ratio, lower_is_better=lower)}"
+        return Judgement(status, ratio, reason, reason_en)
 
     # INCREASE / DECREASE against the baseline.
     assert baseline is not None
@@ -242,10 +269,15 @@ def judge(
     change = "減少" if lower else "増加"
     if status is Status.ACHIEVED:
         reason = f"基準値 {fmt(baseline)}より{change}（{fmt(value)}）"
+        change_en = "Decreased" if lower else "Increased"
+        reason_en = f"{change_en} from a baseline of {fmt(baseline)} to {fmt(value)}"
     else:
         details = _details(ratio, lower_is_better=False, lead=fmt(value))
         reason = f"基準値 {fmt(baseline)}から{change}せず{details}"
-    return Judgement(status, ratio, reason)
+        change_en = "decrease" if lower else "increase"
+        details_en = _details_en(ratio, lower_is_better=False, lead=fmt(value))
+        reason_en = f"No {change_en} from a baseline of {fmt(baseline)}{details_en}"
+    return Judgement(status, ratio, reason, reason_en)
 
 
 def expected_on_trajectory(

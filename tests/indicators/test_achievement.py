@@ -1,5 +1,6 @@
 """Tests for indicators.achievement: the achievement rule and the trajectory check."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -388,6 +389,195 @@ def test_judge_reason(direction, kind, target, baseline, actual, unit, decimals,
     assert result.reason == reason
 
 
+# The same cases in English: every branch that writes a sentence (numeric and maintain,
+# up and down, with and without a ratio; increase/decrease met and not met). The unit
+# stays as the plan writes it.
+@pytest.mark.parametrize(
+    ("direction", "kind", "target", "baseline", "actual", "unit", "decimals", "reason_en"),
+    [
+        (
+            UP,
+            NUMERIC,
+            D("20"),
+            D("10"),
+            D("17"),
+            "人",
+            None,
+            "17 人 against a target of 20 人 (85.0%)",
+        ),
+        (
+            UP,
+            MAINTAIN,
+            None,
+            D("688518"),
+            D("634531"),
+            "人",
+            None,
+            "634,531 人 against a baseline of 688,518 人 to be maintained (92.2%)",
+        ),
+        (
+            UP,
+            INCREASE,
+            None,
+            D("97"),
+            D("108"),
+            "か所",
+            None,
+            "Increased from a baseline of 97 か所 to 108 か所",
+        ),
+        (
+            UP,
+            INCREASE,
+            None,
+            D("976"),
+            D("673"),
+            "回",
+            None,
+            "No increase from a baseline of 976 回 (673 回, 69.0%)",
+        ),
+        (
+            UP,
+            INCREASE,
+            None,
+            D("0"),
+            D("0"),
+            "件",
+            None,
+            "No increase from a baseline of 0 件 (0 件)",
+        ),
+        (
+            UP,
+            NUMERIC,
+            D("99.80"),
+            None,
+            D("99.80"),
+            "%",
+            None,
+            "99.80% against a target of 99.80% (100.0%)",
+        ),
+        (
+            UP,
+            NUMERIC,
+            D("99.8"),
+            None,
+            D("99.75"),
+            "%",
+            1,
+            "99.8% against a target of 99.8% (99.9%)",
+        ),
+        (UP, NUMERIC, D("4"), None, D("4"), "", None, "4 against a target of 4 (100.0%)"),
+        (
+            DOWN,
+            NUMERIC,
+            D("20"),
+            None,
+            D("25"),
+            "件",
+            None,
+            "25 件 against a target of 20 件 (80.0%, lower is better)",
+        ),
+        (
+            DOWN,
+            NUMERIC,
+            D("0"),
+            None,
+            D("0"),
+            "人",
+            None,
+            "0 人 against a target of 0 人 (lower is better)",
+        ),
+        (
+            DOWN,
+            MAINTAIN,
+            None,
+            D("50"),
+            D("55"),
+            "人",
+            None,
+            "55 人 against a baseline of 50 人 to be maintained (90.9%, lower is better)",
+        ),
+        (
+            UP,
+            MAINTAIN,
+            None,
+            D("0"),
+            D("3"),
+            "人",
+            None,
+            "3 人 against a baseline of 0 人 to be maintained",
+        ),
+        (
+            DOWN,
+            DECREASE,
+            None,
+            D("50"),
+            D("40"),
+            "人",
+            None,
+            "Decreased from a baseline of 50 人 to 40 人",
+        ),
+        (
+            DOWN,
+            INCREASE,
+            None,
+            D("50"),
+            D("40"),
+            "人",
+            None,
+            "Decreased from a baseline of 50 人 to 40 人",
+        ),
+        (
+            DOWN,
+            DECREASE,
+            None,
+            D("50"),
+            D("55"),
+            "人",
+            None,
+            "No decrease from a baseline of 50 人 (55 人, 90.9%)",
+        ),
+        (
+            UP,
+            DECREASE,
+            None,
+            D("1234"),
+            D("1000"),
+            "件",
+            None,
+            "Decreased from a baseline of 1,234 件 to 1,000 件",
+        ),
+    ],
+)
+def test_judge_reason_en(direction, kind, target, baseline, actual, unit, decimals, reason_en):
+    result = _judge(direction, kind, target, baseline, actual, unit=unit, decimals=decimals)
+    assert result.reason_en == reason_en
+
+
+@pytest.mark.parametrize("direction", list(Direction))
+@pytest.mark.parametrize("row", SEED_ROWS, ids=[f"No.{r[0]}-{r[1]}" for r in SEED_ROWS])
+def test_english_reason_has_no_japanese_but_the_unit(row, direction):
+    _no, _name, kind, target, baseline, actual, unit, _published = row
+    target = None if target is None else D(target)
+    result = _judge(direction, kind, target, D(baseline), D(actual), unit=unit)
+    assert unit in result.reason_en
+    assert not re.search(
+        r"[\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef]", result.reason_en.replace(unit, "")
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("en", "en"), ("en-us", "en"), ("EN", "en"), ("ja", "ja"), ("", "ja"), (None, "ja")],
+)
+def test_reason_for_language(language, expected):
+    result = _judge(UP, NUMERIC, D("20"), None, D("17"), unit="人")
+    english, japanese = (
+        "17 人 against a target of 20 人 (85.0%)",
+        "目標値 20 人に対し 17 人（85.0%）",
+    )
+    assert result.reason_for(language) == (english if expected == "en" else japanese)
+
+
 def test_ratio_percent_rounds_half_up():
     # 1 / 8 = 12.5 %, and 0.6345 → 63.45 % → "63.5%" (half-up), 0.0625 → "6.3%"
     assert _judge(UP, NUMERIC, D("8"), None, D("1")).reason == "目標値 8に対し 1（12.5%）"
@@ -399,7 +589,9 @@ def test_ratio_percent_rounds_half_up():
 @pytest.mark.parametrize("direction", list(Direction))
 def test_missing_actual_gives_no_status(direction, kind):
     result = _judge(direction, kind, D("10"), D("10"), None)
-    assert result == Judgement(status=None, ratio=None, reason="実績が未集計です")
+    assert result == Judgement(
+        status=None, ratio=None, reason="実績が未集計です", reason_en="No actual reported yet"
+    )
 
 
 @pytest.mark.parametrize("kind", [MAINTAIN, INCREASE, DECREASE])
@@ -408,7 +600,10 @@ def test_missing_actual_gives_no_status(direction, kind):
 def test_qualitative_target_without_baseline_cannot_be_judged(direction, actual, kind):
     result = _judge(direction, kind, None, None, actual)
     assert result == Judgement(
-        status=None, ratio=None, reason="定性的な目標に基準値がないため判定できません"
+        status=None,
+        ratio=None,
+        reason="定性的な目標に基準値がないため判定できません",
+        reason_en="Cannot be judged: the qualitative target has no baseline",
     )
 
 
@@ -418,6 +613,7 @@ def test_numeric_target_without_value_cannot_be_judged(actual):
     assert result.status is None
     assert result.ratio is None
     assert result.reason == "数値目標の目標値が未設定のため判定できません"
+    assert result.reason_en == "Cannot be judged: the numeric target has no target value"
 
 
 def test_numeric_target_does_not_need_a_baseline():
