@@ -1,7 +1,9 @@
 import hashlib
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.core.cache import caches
+from django.core.paginator import Paginator
 from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
@@ -15,6 +17,7 @@ from indicators.tables import achievement_rows
 from .models import BasicPolicy, Department, Highlight, Measure, Plan, Project
 
 NOT_REPORTED = "none"
+SEARCH_PAGE_SIZE = 50
 
 
 def cached_public(view):
@@ -182,12 +185,16 @@ def search(request, slug):
         _ordered_projects(plan), Indicator.objects.for_plan(plan), plan.target_fiscal_year
     )
     results = [row for row in rows if _matches(row, words, filters)]
+    page = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
     statuses = [*AchievementStatus.choices, (NOT_REPORTED, _("未集計"))]
     context = {
         "plan": plan,
         "filters": filters,
+        "filter_query": urlencode({key: value for key, value in filters.items() if value}),
         "is_filtered": any(filters.values()),
-        "results": results,
+        "result_count": len(results),
+        "page": page,
+        "results": page.object_list,
         "policies": plan.basic_policies.all(),
         "measures": Measure.objects.filter(basic_policy__plan=plan).select_related("basic_policy"),
         "departments": Department.objects.filter(projects__plan=plan).distinct(),

@@ -88,3 +88,40 @@ def test_search_runs_a_fixed_number_of_queries(
     # the public version, plan, projects, indicators, actuals, official statuses, policies, measures, departments
     with django_assert_num_queries(9):
         search(client, plan, q="事業", status="achieved")
+
+
+def test_results_come_fifty_to_a_page_with_links_that_keep_the_filters(client, build_plan):
+    plan = build_plan(projects_per_policy=60, policies=2)  # 120 projects, 40 achieved
+    first = search(client, plan)
+    assert len(numbers(first)) == 50
+    html = first.content.decode()
+    assert "120 件（1–50 件目）" in html
+    assert '<span aria-current="page">1</span>' in html
+    assert 'href="?page=2" rel="next"' in html
+    third = search(client, plan, page=3)
+    assert numbers(third) == [str(200 + i) for i in range(40, 60)]
+    assert "120 件（101–120 件目）" in third.content.decode()
+    assert 'rel="next"' not in third.content.decode()
+
+    filtered = search(client, plan, q="事業", status="achieved")
+    assert len(numbers(filtered)) == 40
+    assert "件目" not in filtered.content.decode()  # one page: no range, no page links
+    assert 'class="pagination"' not in filtered.content.decode()
+
+    policy_one = search(client, plan, policy="1", page=2)
+    assert numbers(policy_one) == [str(100 + i) for i in range(50, 60)]
+    assert 'href="?policy=1&amp;page=1" rel="prev"' in policy_one.content.decode()
+
+
+def test_a_page_out_of_range_or_not_a_number_shows_a_valid_page(client, build_plan):
+    plan = build_plan(projects_per_policy=60, policies=1)
+    assert numbers(search(client, plan, page="abc"))[0] == "100"
+    assert numbers(search(client, plan, page="99"))[0] == "150"
+
+
+def test_english_pages_name_the_range_and_the_page_links(client, build_plan):
+    plan = build_plan(projects_per_policy=60, policies=1)
+    html = client.get(f"/en/plans/{plan.slug}/search/?page=2").content.decode()
+    assert "60 results (showing 51–60)" in html
+    assert 'aria-label="Result pages"' in html
+    assert ">Previous page</a>" in html
