@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -328,6 +329,11 @@ class IndicatorStatus:
     @property
     def reason(self) -> str:
         return self.judgement.reason
+
+    @property
+    def localized_reason(self) -> str:
+        """How the status was judged, in English on English pages, else in Japanese."""
+        return self.judgement.reason_for(get_language())
 
     @property
     def display_value(self) -> str:

@@ -74,3 +74,26 @@ def test_english_pages_write_fiscal_years_without_japanese(client, build_plan):
     assert '<abbr title="Reiwa 1 (FY2019)">R1</abbr>' in html and "元年" not in html
     html = client.get(f"/plans/{plan.slug}/projects/100/").content.decode()
     assert '<abbr title="令和元年度（2019年度）">R元年</abbr>' in html
+
+
+def test_english_project_page_says_in_english_how_the_status_was_judged(client, build_plan):
+    plan = build_plan(projects_per_policy=3, policies=1)
+    html = client.get(f"/en/plans/{plan.slug}/projects/101/").content.decode()
+    assert (
+        '<p class="judgement">How it was judged: 96 人 against a target of 100 人 (96.0%)</p>'
+        in html
+    )
+    assert "目標値" not in html and "に対し" not in html
+    # The Japanese page keeps the Japanese sentence and has no English one.
+    html = client.get(f"/plans/{plan.slug}/projects/101/").content.decode()
+    assert '<p class="judgement">判定の根拠: 目標値 100 人に対し 96 人（96.0%）</p>' in html
+    assert "against a target" not in html
+
+
+def test_english_project_page_says_in_english_when_there_is_no_figure(client, build_plan):
+    plan = build_plan(projects_per_policy=1, policies=1, published=False)
+    html = client.get(f"/en/plans/{plan.slug}/projects/100/").content.decode()
+    assert "How it was judged: No actual reported yet</p>" in html
+    assert "実績が未集計です" not in html
+    html = client.get(f"/plans/{plan.slug}/projects/100/").content.decode()
+    assert "判定の根拠: 実績が未集計です</p>" in html

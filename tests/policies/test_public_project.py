@@ -100,9 +100,10 @@ def test_added_project_number_and_unknown_project(client, build_plan):
     assert client.get(project_url(plan, "9999")).status_code == 404
 
 
+@pytest.mark.parametrize("language_prefix", ["", "/en"])
 @pytest.mark.parametrize("indicators", [1, 6])
 def test_project_page_runs_a_fixed_number_of_queries(
-    client, build_plan, django_assert_num_queries, indicators
+    client, build_plan, django_assert_num_queries, indicators, language_prefix
 ):
     plan = build_plan(projects_per_policy=1, policies=1)
     project = Project.objects.get()
@@ -127,4 +128,5 @@ def test_project_page_runs_a_fixed_number_of_queries(
     # the public version, project (with policy, plan, measure, department), indicators, actuals, official
     # statuses, corrections
     with django_assert_num_queries(6):
-        assert client.get(project_url(plan, "100")).status_code == 200
+        url = f"{language_prefix}/plans/{plan.slug}/projects/100/"
+        assert client.get(url).status_code == 200
