@@ -308,14 +308,7 @@ class ActualAdmin(ActualUploadMixin, roles.DepartmentScopedAdminMixin, SimpleHis
         indicators = (
             Indicator.objects.for_user(user)
             .with_yearly_data()
-            .order_by(
-                "project__plan",
-                "project__basic_policy__number",
-                "project__summary_order",
-                "project__number",
-                "order",
-                "pk",
-            )
+            .in_plan_order()
         )
         submitting = request.POST.get("action") == "submit"
         form = YearEntryForm(

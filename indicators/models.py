@@ -76,6 +76,17 @@ class IndicatorQuerySet(models.QuerySet):
             Prefetch("official_statuses", queryset=OfficialStatus.objects.order_by("fiscal_year")),
         )
 
+    def in_plan_order(self):
+        """Plan by plan, as the documents list them: policy, summary order, project, indicator."""
+        return self.order_by(
+            "project__plan",
+            "project__basic_policy__number",
+            "project__summary_order",
+            "project__number",
+            "order",
+            "pk",
+        )
+
     def for_user(self, user):
         """Indicators a back-office user may see: their departments', or all for planners."""
         return roles.scope_to_departments(self, user, "project__department")
@@ -103,6 +114,27 @@ class IndicatorQuerySet(models.QuerySet):
             .with_yearly_data()
             .order_by("project__summary_order", "project__number", "order", "pk")
         )
+
+
+# What defines an indicator, apart from its project: copied when it is carried over to a
+# successor plan, and the columns of the whole-plan workbook's indicators sheet.
+INDICATOR_DEFINITION_FIELDS = (
+    "name",
+    "name_en",
+    "unit",
+    "direction",
+    "is_cumulative",
+    "decimals",
+    "baseline_value",
+    "baseline_decimals",
+    "baseline_fiscal_year",
+    "target_kind",
+    "target_wording",
+    "target_value",
+    "target_fiscal_year",
+    "order",
+    "is_main",
+)
 
 
 class Indicator(models.Model):

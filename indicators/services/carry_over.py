@@ -14,27 +14,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from indicators.models import Actual, Indicator
+from indicators.models import INDICATOR_DEFINITION_FIELDS, Actual, Indicator
 from policies import roles
 from policies.models import Project
 
-COPIED_FIELDS = [
-    "name",
-    "name_en",
-    "unit",
-    "direction",
-    "is_cumulative",
-    "decimals",
-    "baseline_value",
-    "baseline_decimals",
-    "baseline_fiscal_year",
-    "target_kind",
-    "target_wording",
-    "target_value",
-    "target_fiscal_year",
-    "order",
-    "is_main",
-]
+COPIED_FIELDS = INDICATOR_DEFINITION_FIELDS
 
 
 def carry_over(*, user, plan, targets: dict[int, int]) -> list[Indicator]:

@@ -334,14 +334,7 @@ def template_dataset(*, user, fiscal_year: int) -> tablib.Dataset:
             project__plan__start_fiscal_year__lte=fiscal_year,
             project__plan__end_fiscal_year__gte=fiscal_year,
         )
-        .order_by(
-            "project__plan",
-            "project__basic_policy__number",
-            "project__summary_order",
-            "project__number",
-            "order",
-            "pk",
-        )
+        .in_plan_order()
     )
     start = min((i.plan.start_fiscal_year for i in indicators), default=fiscal_year)
     previous = list(range(start, fiscal_year))

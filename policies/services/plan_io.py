@@ -26,7 +26,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from simple_history.utils import bulk_create_with_history
 
 from indicators.cache import bump_public_cache
-from indicators.models import Actual, Indicator, OfficialStatus
+from indicators.models import INDICATOR_DEFINITION_FIELDS, Actual, Indicator, OfficialStatus
 from indicators.values import ValueParseError, parse_value
 from policies.models import (
     BasicPolicy,
@@ -92,23 +92,7 @@ SHEETS = [
         "indicators",
         Indicator,
         ("key", "project"),
-        (
-            "name",
-            "name_en",
-            "unit",
-            "direction",
-            "is_cumulative",
-            "decimals",
-            "baseline_value",
-            "baseline_decimals",
-            "baseline_fiscal_year",
-            "target_kind",
-            "target_wording",
-            "target_value",
-            "target_fiscal_year",
-            "order",
-            "is_main",
-        ),
+        INDICATOR_DEFINITION_FIELDS,
     ),
     Sheet(
         "actuals",
