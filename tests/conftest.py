@@ -22,6 +22,16 @@ def empty_cache():
         cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def japanese_after_each_test():
+    """A request to /en/ leaves English active in the test's thread; reset it so that
+    reverse() and the next test start in Japanese, the site's default."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture
 def build_plan(db):
     """Build a small plan: ``build_plan(projects_per_policy=3)``; each project has one

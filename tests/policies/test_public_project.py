@@ -4,20 +4,11 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from indicators.models import Actual, ActualCorrection, Indicator, OfficialStatus
 from policies.models import Department, Project
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _default_language_after_each_test():
-    """A request to /en/ leaves English active in the test thread; later tests (and
-    ``reverse``) must not inherit it."""
-    yield
-    translation.deactivate()
 
 
 def project_url(plan, number):
