@@ -9,6 +9,7 @@ ALLOWED_HOSTS comma-separated host names (default with DEBUG: localhost names on
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "import_export",
     "simple_history",
+    "axes",
     "policies",
     "indicators",
 ]
@@ -75,7 +77,23 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one user name
+# from one address, that pair is refused for LOGIN_LOCKOUT_MINUTES. Keyed by the pair, not
+# the address alone, so one officer's typos never lock out a whole city hall behind one
+# NAT address. Behind a reverse proxy REMOTE_ADDR is the proxy's: the lock then works per
+# user name. Successful logins are kept in the admin's access log (who signed in, when).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "yumeplan.views.login_locked_out"
 
 ROOT_URLCONF = "yumeplan.urls"
 

@@ -22,3 +22,18 @@ def healthz(request):
 def favicon(request):
     """Browsers ask for /favicon.ico on pages (the admin's) that name no icon."""
     return HttpResponsePermanentRedirect(static("favicon.svg"))
+
+
+def login_locked_out(request, original_response=None, credentials=None):
+    """What django-axes answers once a user name has failed too often from one address:
+    a page in Japanese saying why and for how long (its own page is English only)."""
+    from django.conf import settings
+    from django.shortcuts import render
+
+    context = {
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    }
+    return render(
+        request, "admin/locked_out.html", context, status=settings.AXES_HTTP_RESPONSE_CODE
+    )
