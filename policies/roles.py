@@ -8,9 +8,16 @@ Three roles:
   returns and publishes actuals; records official statuses.
 - Administrator: a Django superuser.
 
-The groups are created by a data migration and by ``manage.py setup_roles``, both through
-``ensure_roles`` below, never by hand. Admin screens and services ask the helpers here
-(``is_planner``, ``departments_of``) and the ``for_user`` QuerySet methods that use them.
+The groups are created by data migrations and by ``manage.py setup_roles``, both through
+``ensure_roles`` below, never by hand. A data migration must not read ``ROLE_PERMISSIONS``
+as it is today (a permission of a model that a later migration creates does not exist
+yet when it runs): each one passes the permissions as they stood when it was written
+(``policies/migrations/0003_roles.py``) or grants just what it adds
+(``indicators/migrations/0010_planners_view_reminder_logs.py``). ``ROLE_PERMISSIONS`` is
+what all the migrations add up to, and what ``setup_roles`` repairs a group to.
+
+Admin screens and services ask the helpers here (``is_planner``, ``departments_of``) and
+the ``for_user`` QuerySet methods that use them.
 """
 
 from __future__ import annotations
@@ -56,20 +63,25 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
             "publish_actual",
             *_crud("officialstatus", "view", "add", "change"),
             *_crud("actualcorrection", "view"),
+            *_crud("reminderlog", "view"),
         ],
     },
 }
 
 
-def ensure_roles(apps=global_apps) -> list[str]:
+def ensure_roles(apps=global_apps, role_permissions=None) -> list[str]:
     """Create or update the role groups with exactly their permissions; idempotent.
 
-    ``apps`` is the migration state's registry when called from a data migration.
-    Returns the group names. Raises LookupError when a permission does not exist yet.
+    ``apps`` is the migration state's registry when called from a data migration, and
+    ``role_permissions`` the permissions that migration knows (``ROLE_PERMISSIONS`` when
+    omitted). Returns the group names. Raises LookupError when a permission does not
+    exist yet.
     """
+    if role_permissions is None:
+        role_permissions = ROLE_PERMISSIONS
     group_model = apps.get_model("auth", "Group")
     permission_model = apps.get_model("auth", "Permission")
-    for group_name, by_app in ROLE_PERMISSIONS.items():
+    for group_name, by_app in role_permissions.items():
         permissions = []
         for app_label, codenames in by_app.items():
             found = list(
@@ -83,7 +95,7 @@ def ensure_roles(apps=global_apps) -> list[str]:
             permissions.extend(found)
         group, _created = group_model.objects.get_or_create(name=group_name)
         group.permissions.set(permissions)
-    return list(ROLE_PERMISSIONS)
+    return list(role_permissions)
 
 
 def _in_group(user, name: str) -> bool:
