@@ -13,7 +13,14 @@ from policies.models import Plan, Project, ReportingYear
 
 from .admin_uploads import ActualUploadMixin
 from .forms import CommentForm, YearEntryForm
-from .models import Actual, ActualCorrection, ActualState, Indicator, OfficialStatus
+from .models import (
+    Actual,
+    ActualCorrection,
+    ActualState,
+    Indicator,
+    OfficialStatus,
+    ReminderLog,
+)
 from .services import workflow
 
 
@@ -387,6 +394,37 @@ class ActualCorrectionAdmin(roles.DepartmentScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["actual__indicator__name", "actual__indicator__project__number", "reason"]
     list_select_related = ["actual__indicator__project", "corrected_by"]
     date_hierarchy = "corrected_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReminderLog)
+class ReminderLogAdmin(admin.ModelAdmin):
+    """The reminders ``send_reminders`` mailed. Read-only: only that command writes them.
+
+    Planners (the ``view_reminderlog`` permission) and superusers read it; officers have
+    no permission on it and get 403."""
+
+    list_display = [
+        "sent_on",
+        "plan",
+        "fiscal_year",
+        "department",
+        "kind",
+        "missing_count",
+        "recipients",
+    ]
+    list_filter = ["kind", "fiscal_year", "plan", "department"]
+    search_fields = ["department__name", "plan__name", "recipients"]
+    list_select_related = ["plan", "department"]
+    date_hierarchy = "sent_on"
 
     def has_add_permission(self, request):
         return False

@@ -4,12 +4,13 @@ Officers belong to department A. "own" objects belong to A, "other" objects to B
 officer must never get another department's data: 403 or 404 only.
 """
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
-from indicators.models import Actual, Indicator, OfficialStatus
+from indicators.models import Actual, Indicator, OfficialStatus, ReminderLog
 from policies.models import (
     BasicPolicy,
     Department,
@@ -37,6 +38,16 @@ ACTIONS = {
 STRUCTURE = {"list": OK, "add": OK, "change_own": OK, "change_other": OK, "delete_own": OK}
 ALL_OK = {action: OK for action in ACTIONS}
 ALL_DENIED = {action: DENIED for action in ACTIONS}
+# Written only by a command (send_reminders): everyone who may see it sees all of it.
+READ_ONLY = {
+    "list": OK,
+    "add": DENIED,
+    "change_own": OK,  # read-only page
+    "change_other": OK,
+    "delete_own": DENIED,
+    "history_own": OK,
+    "history_other": OK,
+}
 SCOPED_READ = {
     "list": OK,
     "add": DENIED,
@@ -80,6 +91,7 @@ MATRIX = {
         "planner": {**ALL_OK, "delete_own": DENIED},
         "admin": ALL_OK,
     },
+    "reminderlog": {"officer": ALL_DENIED, "planner": READ_ONLY, "admin": READ_ONLY},
 }
 APP = {
     "plan": "policies",
@@ -92,6 +104,7 @@ APP = {
     "indicator": "indicators",
     "actual": "indicators",
     "officialstatus": "indicators",
+    "reminderlog": "indicators",
 }
 CASES = [
     (role, model, action, allowed)
@@ -129,7 +142,16 @@ def world(db, make_user):
         official = OfficialStatus.objects.create(
             indicator=indicator, fiscal_year=2024, status="achieved"
         )
+        reminder = ReminderLog.objects.create(
+            plan=plan,
+            department=department,
+            fiscal_year=2024,
+            kind=ReminderLog.Kind.OVERDUE,
+            sent_on=date(2025, 6, 2),
+            missing_count=1,
+        )
         objects[side] = {
+            "reminderlog": reminder,
             "department": department,
             "project": project,
             "indicator": indicator,
