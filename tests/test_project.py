@@ -12,13 +12,13 @@ from django.db import DatabaseError
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def load_settings(**env):
+def load_settings(code=None, **env):
     """Import the settings in a fresh interpreter with only ``env`` set; return the result."""
     clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
     clean.update(env)
-    code = (
-        "import yumeplan.settings as s; "
-        "print(s.DEBUG, s.DATABASES['default']['ENGINE'], s.ALLOWED_HOSTS, s.LANGUAGE_CODE, "
+    code = "import yumeplan.settings as s; " + (
+        code
+        or "print(s.DEBUG, s.DATABASES['default']['ENGINE'], s.ALLOWED_HOSTS, s.LANGUAGE_CODE, "
         "s.TIME_ZONE, s.DEFAULT_AUTO_FIELD)"
     )
     return subprocess.run(
@@ -50,6 +50,15 @@ def test_database_url_and_allowed_hosts_come_from_the_environment():
     assert result.returncode == 0, result.stderr
     assert "False django.db.backends.postgresql" in result.stdout
     assert "['plan.example.jp', 'www.plan.example.jp']" in result.stdout
+
+
+def test_https_redirect_and_hsts_are_set_from_the_environment():
+    show = "print(s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS)"
+    assert load_settings(show, SECRET_KEY="k").stdout == "False 0 False\n"
+    result = load_settings(
+        show, SECRET_KEY="k", SSL_REDIRECT="1", HSTS_SECONDS="31536000", HSTS_INCLUDE_SUBDOMAINS="1"
+    )
+    assert result.stdout == "True 31536000 True\n", result.stderr
 
 
 @pytest.mark.django_db
@@ -84,3 +93,12 @@ def test_favicon_ico_leads_to_the_site_icon(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301
     assert response["Location"].endswith("favicon.svg")
+
+
+@pytest.mark.django_db
+def test_with_the_https_redirect_on_the_health_check_still_answers_by_http(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/healthz").status_code == 200
+    redirect = client.get("/accessibility/")
+    assert redirect.status_code == 301
+    assert redirect["Location"] == "https://testserver/accessibility/"

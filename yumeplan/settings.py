@@ -169,6 +169,13 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Where the proxy does not redirect to HTTPS itself; /healthz stays reachable by HTTP.
+    SECURE_SSL_REDIRECT = env_bool("SSL_REDIRECT", False)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    # Turn on once the whole host (and, with HSTS_INCLUDE_SUBDOMAINS, its subdomains)
+    # answers by HTTPS only: browsers remember it for HSTS_SECONDS.
+    SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "0"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
