@@ -25,6 +25,7 @@ This module is pure Python (stdlib only) so that it can be used and tested witho
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ __all__ = [
     "MAX_YEAR",
     "MIN_YEAR",
     "FiscalYearError",
+    "fiscal_year_of",
     "format_era",
     "format_era_long",
     "format_era_with_western",
@@ -81,6 +83,11 @@ def _era_of(year: int) -> tuple[_Era, int]:
         if era.first_year <= year <= era.last_year:
             return era, year - era.first_year + 1
     raise ValueError(f"{year}年度は対応範囲外です（{MIN_YEAR}年度〜{MAX_YEAR}年度）。")
+
+
+def fiscal_year_of(day: datetime.date) -> int:
+    """The fiscal year a date falls in: 2025-03-31 → 2024, 2025-04-01 → 2025."""
+    return day.year if day.month >= 4 else day.year - 1
 
 
 def format_era(year: int) -> str:

@@ -7,12 +7,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import roles
+from .fiscal_years import fiscal_year_of
 
 ADDED_PROJECT_NUMBER = re.compile(r"^R(\d+)-(\d+)$")
 
@@ -24,6 +26,13 @@ def localized(obj, field: str) -> str:
         if english:
             return english
     return getattr(obj, field)
+
+
+class PlanQuerySet(models.QuerySet):
+    def with_latest_reporting_year(self):
+        """Each plan with ``latest_reporting_year``: the last fiscal year it has reporting
+        settings (a ReportingYear) for, or None; read by ``Plan.status_fiscal_year``."""
+        return self.annotate(latest_reporting_year=Max("reporting_years__fiscal_year"))
 
 
 class Plan(models.Model):
@@ -71,6 +80,8 @@ class Plan(models.Model):
         ),
     )
 
+    objects = PlanQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("計画")
         verbose_name_plural = _("計画")
@@ -103,6 +114,23 @@ class Plan(models.Model):
     @property
     def target_fiscal_year(self) -> int:
         return self.end_fiscal_year
+
+    def status_fiscal_year(self, today=None) -> int:
+        """The fiscal year the staff status pages open on: the latest year the plan has a
+        ReportingYear for (if the status pages accept it). Without one, the last fiscal
+        year that has ended (figures are reported after the year closes), kept within
+        the plan period.
+
+        Annotate with ``Plan.objects.with_latest_reporting_year()`` to spare a query.
+        """
+        if hasattr(self, "latest_reporting_year"):
+            latest = self.latest_reporting_year
+        else:
+            latest = self.reporting_years.aggregate(latest=Max("fiscal_year"))["latest"]
+        if latest is not None and self.start_fiscal_year - 1 <= latest <= self.end_fiscal_year:
+            return latest
+        ended = fiscal_year_of(today or timezone.localdate()) - 1
+        return min(max(ended, self.start_fiscal_year), self.end_fiscal_year)
 
     @property
     def viewpoint_list(self) -> list[str]:

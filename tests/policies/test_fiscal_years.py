@@ -1,11 +1,14 @@
 """Tests for policies.fiscal_years: era formatting and parsing of fiscal years."""
 
+import datetime
+
 import pytest
 
 from policies.fiscal_years import (
     MAX_YEAR,
     MIN_YEAR,
     FiscalYearError,
+    fiscal_year_of,
     format_era,
     format_era_long,
     format_era_with_western,
@@ -211,3 +214,17 @@ def test_round_trip_every_year(year):
 def test_h31_parses_but_2019_formats_as_reiwa():
     assert parse_fiscal_year("H31") == parse_fiscal_year("R元年") == 2019
     assert format_era(parse_fiscal_year("H31")) == "R元年"
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (datetime.date(2024, 4, 1), 2024),
+        (datetime.date(2024, 12, 31), 2024),
+        (datetime.date(2025, 1, 1), 2024),
+        (datetime.date(2025, 3, 31), 2024),
+        (datetime.date(2019, 4, 30), 2019),  # still 平成31年 by the calendar: R元年度
+    ],
+)
+def test_fiscal_year_of_a_date(day, expected):
+    assert fiscal_year_of(day) == expected
