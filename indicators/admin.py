@@ -23,6 +23,11 @@ from .models import (
 )
 from .services import workflow
 
+# The admin index links planners to their status pages (staff_views); the template lives
+# here with the pages it links to. A same-named app template could not override the
+# admin's own index.html: django.contrib.admin comes first in INSTALLED_APPS.
+admin.site.index_template = "admin/indicators/site_index.html"
+
 
 def error_messages(error: Exception) -> list[str]:
     """The Japanese messages of a workflow refusal."""

@@ -38,6 +38,16 @@ class PlanAdmin(PlanWorkbookMixin, admin.ModelAdmin):
         (_("前後の計画"), {"fields": ["predecessor", "successor_name"]}),
         (_("達成状況の判定"), {"fields": ["achievement_threshold"]}),
     ]
+    change_form_template = "admin/policies/plan/change_form.html"
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        """Planners get links to the plan's status pages (indicators.staff_views), for
+        the year it is being reported on; read from the database, not from a form that
+        may hold an unsaved slug."""
+        if obj is not None and obj.pk and roles.is_planner(request.user):
+            saved = Plan.objects.with_latest_reporting_year().get(pk=obj.pk)
+            context["status_pages"] = {"slug": saved.slug, "year": saved.status_fiscal_year()}
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
 
 @admin.register(Department)
