@@ -152,6 +152,7 @@ class ActualAdmin(ActualUploadMixin, roles.DepartmentScopedAdminMixin, SimpleHis
                     ("submitted_by", "submitted_at"),
                     ("approved_by", "approved_at"),
                     ("published_value", "published_at"),
+                    "published_note",
                 ]
             },
         ),
@@ -170,6 +171,7 @@ class ActualAdmin(ActualUploadMixin, roles.DepartmentScopedAdminMixin, SimpleHis
         "approved_at",
         "published_value",
         "published_at",
+        "published_note",
     ]
     actions = ["submit_selected", "approve_selected", "return_selected", "publish_selected"]
 

@@ -405,6 +405,12 @@ class Actual(models.Model):
         editable=False,
     )
     published_at = models.DateTimeField(_("公表日時"), null=True, blank=True, editable=False)
+    published_note = models.TextField(
+        _("公表した備考"),
+        blank=True,
+        editable=False,
+        help_text=_("公表したときの備考。公開ページと公開データに載ります"),
+    )
     internal_note = models.TextField(
         _("内部メモ"),
         blank=True,

@@ -45,6 +45,7 @@ CSV_COLUMNS = [
     "fiscal_year",
     "era",
     "actual_value",
+    "actual_note",
     "status_code",
     "status_label",
 ]
@@ -96,6 +97,7 @@ def indicator_record(indicator: Indicator, fiscal_year: int) -> dict:
             {
                 "fiscal_year": actual.fiscal_year,
                 "value": decimal_text(actual.published_value, indicator.decimals),
+                "note": actual.published_note,
             }
             for actual in indicator.actuals.all()
             if actual.published_value is not None
@@ -138,6 +140,7 @@ def csv_rows(plan, indicators):
         baseline = record["baseline"] or {}
         target = record["target"]
         values = {a["fiscal_year"]: a["value"] for a in record["actuals"]}
+        notes = {a["fiscal_year"]: a["note"] for a in record["actuals"]}
         for year in range(plan.start_fiscal_year, plan.end_fiscal_year + 1):
             status = indicator_record_status(indicator, year)
             yield [
@@ -163,6 +166,7 @@ def csv_rows(plan, indicators):
                 year,
                 format_era(year),
                 values.get(year) or "",
+                notes.get(year) or "",
                 status[0] or "",
                 status[1] or "",
             ]

@@ -124,13 +124,13 @@ def indicator_view(indicator, years):
     for year in years:
         status = indicator.status_for(year, published_only=True)
         actual = indicator.actual_for(year)
+        published = actual is not None and actual.published_value is not None
         yearly.append(
             {
                 "fiscal_year": year,
                 "status": status,
-                "corrections": list(actual.corrections.all())
-                if actual is not None and actual.published_value is not None
-                else [],
+                "note": actual.published_note if published else "",
+                "corrections": list(actual.corrections.all()) if published else [],
             }
         )
     reported = [row for row in yearly if row["status"].value is not None]
@@ -138,6 +138,7 @@ def indicator_view(indicator, years):
     return {
         "indicator": indicator,
         "yearly": yearly,
+        "has_notes": any(row["note"] for row in yearly),
         "status": headline,
         "corrections": [
             (row["fiscal_year"], correction) for row in yearly for correction in row["corrections"]

@@ -442,7 +442,8 @@ def publish(*, user, actual_ids: Iterable[int], reason: str = "") -> int:
         for actual in actuals:
             actual.state = ActualState.PUBLISHED
             actual.published_value, actual.published_at = actual.value, now
-        _save(actuals, ["published_value", "published_at"], user, _("公表"))
+            actual.published_note = actual.note
+        _save(actuals, ["published_value", "published_at", "published_note"], user, _("公表"))
         if actuals:
             bump_public_cache()
     return len(actuals)

@@ -105,6 +105,7 @@ SHEETS = [
             "state",
             "published_value",
             "published_at",
+            "published_note",
             "internal_note",
             "review_comment",
         ),

@@ -49,7 +49,7 @@ def test_indicators_carry_every_documented_field(client, build_plan):
         "value": "99.80",
         "fiscal_year": 2024,
     }
-    assert first["actuals"] == [{"fiscal_year": 2024, "value": "99.80"}]
+    assert first["actuals"] == [{"fiscal_year": 2024, "value": "99.80", "note": ""}]
     assert first["status"]["code"] == "achieved" and first["status"]["label"] == "達成"
     assert second["status"]["code"] == "mostly_achieved"
     assert second["status"]["label"] == "概ね達成"
@@ -78,7 +78,7 @@ def test_only_published_figures_and_null_status_when_not_reported(client, build_
         published_value=Decimal("65"),
     )
     [record] = get_json(client, f"/api/v1/plans/{plan.slug}/indicators/")["indicators"]
-    assert record["actuals"] == [{"fiscal_year": 2022, "value": "65"}]
+    assert record["actuals"] == [{"fiscal_year": 2022, "value": "65", "note": ""}]
     assert record["status"]["code"] is None and record["status"]["label"] is None
 
 

@@ -36,6 +36,7 @@ def test_plan_csv_has_one_row_per_indicator_and_year_with_plain_numbers(client, 
     assert (row["fiscal_year"], row["era"]) == ("2024", "R6")
     assert row["actual_value"] == "100" and row["target_value"] == "100"
     assert (row["status_code"], row["status_label"]) == ("achieved", "達成")
+    assert row["actual_note"] == ""
     earlier = next(r for r in rows if r["project_number"] == "100" and r["fiscal_year"] == "2021")
     assert earlier["actual_value"] == "" and earlier["status_code"] == ""
 
@@ -77,3 +78,15 @@ def test_downloads_run_a_fixed_number_of_queries(
         client.get(f"/data/{plan.slug}/indicators.csv")
     with django_assert_num_queries(6):
         client.get(f"/data/{plan.slug}/policies/1/indicators.json")
+
+
+def test_the_published_note_goes_into_the_csv_and_json_and_a_working_note_does_not(
+    client, build_plan
+):
+    plan = build_plan(projects_per_policy=1, policies=1)
+    Actual.objects.update(published_note="集計方法を変更", note="未公表のメモ")
+    rows = read_csv(client.get(f"/data/{plan.slug}/indicators.csv"))
+    row = next(r for r in rows if r["fiscal_year"] == "2024")
+    assert row["actual_note"] == "集計方法を変更"
+    body = client.get(f"/data/{plan.slug}/indicators.json").content.decode()
+    assert "集計方法を変更" in body and "未公表のメモ" not in body

@@ -272,3 +272,16 @@ def test_save_drafts_uses_a_fixed_number_of_queries(setup, django_assert_num_que
     with django_assert_num_queries(7):  # the user's permissions and groups are cached now
         result = workflow.save_drafts(user=planner, fiscal_year=2023, entries=entries)
     assert result.updated == 40
+
+
+def test_the_note_is_published_with_the_figure_and_a_later_draft_note_stays_private(setup):
+    actual = _draft(setup, "97", note="保育所 2 か所の新設を含む")
+    workflow.submit(user=setup["officer"], actual_ids=[actual.pk])
+    workflow.approve(user=setup["planner"], actual_ids=[actual.pk])
+    workflow.publish(user=setup["planner"], actual_ids=[actual.pk])
+    actual.refresh_from_db()
+    assert actual.published_note == "保育所 2 か所の新設を含む"
+    _draft(setup, "97", note="書きかけの新しい備考")
+    actual.refresh_from_db()
+    assert actual.note == "書きかけの新しい備考"
+    assert actual.published_note == "保育所 2 か所の新設を含む"

@@ -130,3 +130,16 @@ def test_project_page_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(6):
         url = f"{language_prefix}/plans/{plan.slug}/projects/100/"
         assert client.get(url).status_code == 200
+
+
+def test_the_published_note_shows_beside_its_year_and_a_working_note_never(client, build_plan):
+    plan = build_plan(projects_per_policy=2, policies=1)
+    Actual.objects.filter(indicator__project__number="100").update(
+        published_note="年度途中に集計方法を変更", note="公開前の書きかけ"
+    )
+    html = client.get(project_url(plan, "100")).content.decode()
+    assert '<th scope="col">備考</th>' in html
+    assert "年度途中に集計方法を変更" in html
+    assert "公開前の書きかけ" not in html
+    other = client.get(project_url(plan, "101")).content.decode()
+    assert '<th scope="col">備考</th>' not in other  # no column when no year has a note
