@@ -6,7 +6,7 @@ come from ``indicators.reports``; approving and returning go through the workflo
 
 from functools import wraps
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
@@ -43,8 +43,10 @@ def _plan_and_year(slug: str, year: int) -> Plan:
     return plan
 
 
-def _context(plan: Plan, year: int, title: str, url_name: str, **extra) -> dict:
+def _context(request, plan: Plan, year: int, title: str, url_name: str, **extra) -> dict:
+    """The admin's own context (site header, user links) and what every status page shows."""
     return {
+        **admin.site.each_context(request),
         "url_name": url_name,
         "plan": plan,
         "fiscal_year": year,
@@ -63,6 +65,7 @@ def dashboard(request, slug, year):
         request,
         "indicators/staff/dashboard.html",
         _context(
+            request,
             plan,
             year,
             _("達成状況ダッシュボード"),
@@ -81,7 +84,7 @@ def trajectory(request, slug, year):
     return render(
         request,
         "indicators/staff/trajectory.html",
-        _context(plan, year, _("目標への軌道から外れた指標"), "staff:trajectory", rows=rows),
+        _context(request, plan, year, _("目標への軌道から外れた指標"), "staff:trajectory", rows=rows),
     )
 
 
@@ -101,6 +104,7 @@ def tracker(request, slug, year):
         request,
         "indicators/staff/tracker.html",
         _context(
+            request,
             plan,
             year,
             _("提出状況"),
@@ -140,7 +144,7 @@ def review_queue(request, slug, year):
     return render(
         request,
         "indicators/staff/review_queue.html",
-        _context(plan, year, _("承認待ちの実績"), "staff:review_queue", actuals=actuals),
+        _context(request, plan, year, _("承認待ちの実績"), "staff:review_queue", actuals=actuals),
     )
 
 
@@ -187,7 +191,7 @@ def summary(request, slug, year):
     return render(
         request,
         "indicators/staff/summary.html",
-        _context(plan, year, _("施策達成状況概要"), "staff:summary", summaries=summaries),
+        _context(request, plan, year, _("施策達成状況概要"), "staff:summary", summaries=summaries),
     )
 
 
@@ -206,7 +210,7 @@ def comparison(request, slug, year):
     return render(
         request,
         "indicators/staff/comparison.html",
-        _context(plan, year, _("年度比較"), "staff:comparison", rows=rows, other_year=other_year),
+        _context(request, plan, year, _("年度比較"), "staff:comparison", rows=rows, other_year=other_year),
     )
 
 
@@ -242,6 +246,7 @@ def carry_over(request, slug, year):
         request,
         "indicators/staff/carry_over.html",
         _context(
+            request,
             plan,
             year,
             _("後継計画への指標の引き継ぎ"),

@@ -164,11 +164,12 @@ def test_tracker_page_shows_due_date_passed(client, plan, make_user):
 
 # session, user, groups, plan, then per page: indicators + actuals + official statuses
 # (dashboard, trajectory), + reporting year (tracker), or actuals + earlier years (review).
+# Each includes 2 for the admin's header and app list (the user's permissions).
 QUERIES = {
-    "staff:dashboard": 8,
-    "staff:trajectory": 7,
-    "staff:tracker": 8,
-    "staff:review_queue": 6,
+    "staff:dashboard": 10,
+    "staff:trajectory": 9,
+    "staff:tracker": 10,
+    "staff:review_queue": 8,
 }
 
 
@@ -183,3 +184,17 @@ def test_pages_run_a_fixed_number_of_queries(
     client.force_login(make_user("planner"))
     with django_assert_num_queries(QUERIES[name]):
         assert client.get(reverse(name, args=[plan.slug, 2024])).status_code == 200
+
+
+def test_status_pages_carry_the_admin_header_and_mark_the_current_page(
+    client, build_plan, make_user
+):
+    plan = build_plan(projects_per_policy=1, policies=1)
+    client.force_login(make_user("planner", username="kikaku"))
+    html = client.get(reverse("staff:tracker", args=[plan.slug, 2024])).content.decode()
+    assert "ゆめプラン 管理" in html  # the admin's site header, not Django's default
+    assert "ログアウト" in html
+    tracker = reverse("staff:tracker", args=[plan.slug, 2024])
+    assert f'<a href="{tracker}" aria-current="page">' in html
+    dashboard = reverse("staff:dashboard", args=[plan.slug, 2024])
+    assert f'<a href="{dashboard}">' in html
