@@ -102,3 +102,17 @@ def test_with_the_https_redirect_on_the_health_check_still_answers_by_http(clien
     redirect = client.get("/accessibility/")
     assert redirect.status_code == 301
     assert redirect["Location"] == "https://testserver/accessibility/"
+
+
+def test_mail_server_settings_come_from_the_environment():
+    show = "print(s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_HOST_USER, s.EMAIL_HOST_PASSWORD, s.EMAIL_USE_TLS)"
+    result = load_settings(
+        show,
+        SECRET_KEY="k",
+        EMAIL_HOST="smtp.city.example.jp",
+        EMAIL_PORT="587",
+        EMAIL_HOST_USER="yumeplan",
+        EMAIL_HOST_PASSWORD="secret",
+        EMAIL_USE_TLS="1",
+    )
+    assert result.stdout == "smtp.city.example.jp 587 yumeplan secret True\n", result.stderr
