@@ -8,6 +8,8 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from policies.fiscal_years import format_era
+
 from .achievement import Judgement
 from .models import Actual, Indicator
 from .services.workflow import EDITABLE_STATES, DraftEntry, needs_note, value_errors
@@ -51,26 +53,47 @@ class YearEntryForm(forms.Form):
                 actual is None or actual.state in EDITABLE_STATES
             )
             pk = indicator.pk
+            # The table's headings are not labels: name each input for screen readers.
+            name = f"{indicator.project.display_number} {indicator.name}"
             self.fields[f"value_{pk}"] = forms.CharField(
                 label=_("実績値"),
                 required=False,
                 disabled=not editable,
                 initial=indicator.format(actual.value) if actual else "",
-                widget=forms.TextInput(attrs={"class": "entry-value", "inputmode": "decimal"}),
+                widget=forms.TextInput(
+                    attrs={
+                        "class": "entry-value",
+                        "inputmode": "decimal",
+                        "aria-label": gettext("%(name)s: %(year)s 実績値（公開）")
+                        % {"name": name, "year": format_era(fiscal_year)},
+                    }
+                ),
             )
             self.fields[f"note_{pk}"] = forms.CharField(
                 label=_("備考（公開）"),
                 required=False,
                 disabled=not editable,
                 initial=actual.note if actual else "",
-                widget=forms.Textarea(attrs={"rows": 2, "class": "entry-note"}),
+                widget=forms.Textarea(
+                    attrs={
+                        "rows": 2,
+                        "class": "entry-note",
+                        "aria-label": gettext("%(name)s: 備考（公開）") % {"name": name},
+                    }
+                ),
             )
             self.fields[f"internal_note_{pk}"] = forms.CharField(
                 label=_("内部メモ（非公開）"),
                 required=False,
                 disabled=not editable,
                 initial=actual.internal_note if actual else "",
-                widget=forms.Textarea(attrs={"rows": 2, "class": "entry-internal-note"}),
+                widget=forms.Textarea(
+                    attrs={
+                        "rows": 2,
+                        "class": "entry-internal-note",
+                        "aria-label": gettext("%(name)s: 内部メモ（非公開）") % {"name": name},
+                    }
+                ),
             )
             self.fields[f"version_{pk}"] = forms.IntegerField(
                 required=False,

@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -55,3 +57,34 @@ def console_errors(page):
     errors = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     return errors
+
+
+@pytest.fixture
+def axe_page(browser):
+    if not AXE.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{AXE} is missing: run `npm ci` (dev.py test does)")
+        pytest.skip("axe-core is missing: run `npm ci`")
+    # The site's CSP forbids inline scripts; the test context bypasses it to inject axe.
+    context = browser.new_context(locale="ja-JP", bypass_csp=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def serious_violations():
+    """``serious_violations(page)``: axe-core's serious and critical WCAG 2.1 AA findings."""
+    return _serious_violations
+
+
+def _serious_violations(page):
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}}))"
+        ".violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
+        " nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}))",
+        [*WCAG_AA, "best-practice"],
+    )
+    return [v for v in violations if v["impact"] in ("serious", "critical")]

@@ -1,0 +1,74 @@
+"""axe-core on the back office's own screens (entry, upload, status pages), signed in as an
+officer and as a planner: any serious or critical violation fails the test. Officers and
+planners who use a screen reader enter and review the figures too."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PASSWORD = "pass-123-yume"
+
+
+def sign_in(page, live_server, username):
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(live_server.url + "/admin/")
+
+
+def check(page, serious_violations, live_server, paths):
+    found = {}
+    for path in paths:
+        response = page.goto(live_server.url + path)
+        assert response.status == 200, path
+        violations = serious_violations(page)
+        if violations:
+            found[path] = violations
+    return found
+
+
+def test_the_officer_screens_have_no_serious_violation(
+    live_server, axe_page, serious_violations, build_plan, make_user
+):
+    from policies.models import Department, Project
+
+    build_plan(projects_per_policy=3, policies=1, published=False)
+    department = Department.objects.create(name="こども政策課")
+    Project.objects.update(department=department)
+    make_user("officer", departments=[department], username="officer")
+    sign_in(axe_page, live_server, "officer")
+    paths = [
+        "/admin/",
+        "/admin/indicators/actual/entry/?fiscal_year=2024",
+        "/admin/indicators/actual/upload/",
+        "/admin/indicators/actual/",
+    ]
+    assert check(axe_page, serious_violations, live_server, paths) == {}
+    # every input of the entry table is named for a screen reader
+    axe_page.goto(live_server.url + "/admin/indicators/actual/entry/?fiscal_year=2024")
+    value = axe_page.get_by_label("No. 100 利用者数: R6 実績値（公開）", exact=True)
+    assert value.count() == 1
+    assert axe_page.get_by_label("No. 100 利用者数: 内部メモ（非公開）", exact=True).count() == 1
+
+
+def test_the_planner_status_pages_have_no_serious_violation(
+    live_server, axe_page, serious_violations, build_plan, make_user
+):
+    from indicators.models import Actual
+
+    plan = build_plan(projects_per_policy=3, policies=1, published=False)
+    Actual.objects.update(state="submitted")
+    make_user("planner", username="planner")
+    sign_in(axe_page, live_server, "planner")
+    base = f"/staff/plans/{plan.slug}"
+    paths = [
+        "/admin/",
+        f"{base}/2024/",
+        f"{base}/2023/trajectory/",
+        f"{base}/2024/tracker/",
+        f"{base}/2024/review/",
+        f"{base}/2024/summary/",
+        f"{base}/2024/comparison/",
+    ]
+    assert check(axe_page, serious_violations, live_server, paths) == {}
