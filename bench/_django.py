@@ -27,3 +27,22 @@ def setup_throwaway_django(*, debug: bool = False) -> tempfile.TemporaryDirector
 
     call_command("migrate", verbosity=0)
     return tmp
+
+
+def synthetic_plan_from_arguments() -> tempfile.TemporaryDirectory:
+    """Read ``--projects`` (default 400), start Django on a throwaway database, build the
+    synthetic plan "bench-synthetic" and print its size; returns the database's folder."""
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--projects", type=int, default=400)
+    args = parser.parse_args()
+    tmp = setup_throwaway_django(debug=True)
+    from indicators.services.synthetic import build_synthetic_plan
+
+    built = build_synthetic_plan(slug="bench-synthetic", projects=args.projects)
+    print(
+        f"synthetic plan: {built.projects:,} projects, {built.indicators:,} indicators, "
+        f"{built.actuals:,} actuals (SQLite)"
+    )
+    return tmp

@@ -10,29 +10,17 @@ the first request (rendered) and the second (from the cache).
 
 from __future__ import annotations
 
-import argparse
 import time
 
-from _django import setup_throwaway_django
+from _django import synthetic_plan_from_arguments
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--projects", type=int, default=400)
-    args = parser.parse_args()
-    tmp = setup_throwaway_django(debug=True)
+    tmp = synthetic_plan_from_arguments()
 
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
-
-    from indicators.services.synthetic import build_synthetic_plan
-
-    built = build_synthetic_plan(slug="bench-synthetic", projects=args.projects)
-    print(
-        f"synthetic plan: {built.projects:,} projects, {built.indicators:,} indicators, "
-        f"{built.actuals:,} actuals, 5 years (SQLite)"
-    )
 
     client = Client()
     urls = [

@@ -9,17 +9,13 @@ status page and report, the seconds and the number of queries of one request.
 
 from __future__ import annotations
 
-import argparse
 import time
 
-from _django import setup_throwaway_django
+from _django import synthetic_plan_from_arguments
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--projects", type=int, default=400)
-    args = parser.parse_args()
-    tmp = setup_throwaway_django(debug=True)
+    tmp = synthetic_plan_from_arguments()
 
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
@@ -27,14 +23,8 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from indicators.services.synthetic import build_synthetic_plan
     from policies import roles
 
-    built = build_synthetic_plan(slug="bench-synthetic", projects=args.projects)
-    print(
-        f"synthetic plan: {built.projects:,} projects, {built.indicators:,} indicators, "
-        f"{built.actuals:,} actuals (SQLite)"
-    )
     roles.ensure_roles()
     planner = get_user_model().objects.create_user("bench-planner", is_staff=True)
     planner.groups.add(Group.objects.get(name=roles.PLANNER_GROUP))

@@ -36,6 +36,20 @@ def error_messages(error: Exception) -> list[str]:
     return [str(error) or gettext("この操作の権限がありません。")]
 
 
+
+class ReadOnlyAdminMixin:
+    """For records only the app writes (corrections, reminders): nobody adds, changes or
+    deletes them by hand; those with the view permission read them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 class IndicatorInline(admin.StackedInline):
     """Indicators shown on their project's page, so a project reads and edits as one."""
 
@@ -392,7 +406,7 @@ class OfficialStatusAdmin(roles.DepartmentScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ActualCorrection)
-class ActualCorrectionAdmin(roles.DepartmentScopedAdminMixin, admin.ModelAdmin):
+class ActualCorrectionAdmin(ReadOnlyAdminMixin, roles.DepartmentScopedAdminMixin, admin.ModelAdmin):
     """Corrections of published figures. Read-only: the workflow's publish step writes them."""
 
     department_field = "actual__indicator__project__department"
@@ -402,18 +416,9 @@ class ActualCorrectionAdmin(roles.DepartmentScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ["actual__indicator__project", "corrected_by"]
     date_hierarchy = "corrected_at"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ReminderLog)
-class ReminderLogAdmin(admin.ModelAdmin):
+class ReminderLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The reminders ``send_reminders`` mailed. Read-only: only that command writes them.
 
     Planners (the ``view_reminderlog`` permission) and superusers read it; officers have
@@ -432,12 +437,3 @@ class ReminderLogAdmin(admin.ModelAdmin):
     search_fields = ["department__name", "plan__name", "recipients"]
     list_select_related = ["plan", "department"]
     date_hierarchy = "sent_on"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

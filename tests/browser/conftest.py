@@ -52,6 +52,21 @@ def page(browser):
 
 
 @pytest.fixture
+def sign_in(live_server):
+    """``sign_in(page, username)``: log in through the admin's login form, as people do
+    (make_user's password), and wait for the admin index."""
+
+    def go(page, username, password="pass-123-yume"):
+        page.goto(live_server.url + "/admin/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        page.click("input[type=submit]")
+        page.wait_for_url(live_server.url + "/admin/")
+
+    return go
+
+
+@pytest.fixture
 def console_errors(page):
     """Messages the page logged as errors (a CSP violation shows up here)."""
     errors = []

@@ -5,15 +5,6 @@ import pytest
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "pass-123-yume"
-
-
-def log_in(page, live_server, user):
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(live_server.url + "/admin/")
 
 
 def log_out(page):
@@ -21,7 +12,7 @@ def log_out(page):
 
 
 def test_officer_submits_and_planner_publishes(
-    live_server, page, console_errors, build_plan, make_user
+    live_server, sign_in, page, console_errors, build_plan, make_user
 ):
     from indicators.models import Actual, Indicator
     from policies.models import Department
@@ -38,7 +29,7 @@ def test_officer_submits_and_planner_publishes(
     page.goto(policy_url)
     assert "1,234 人" not in page.content()
 
-    log_in(page, live_server, officer)
+    sign_in(page, officer.username)
     page.goto(live_server.url + "/admin/indicators/actual/entry/?fiscal_year=2024")
     row = page.locator(f"tr[data-indicator='{indicator.pk}']")
     assert "事業1-0" in row.inner_text()
@@ -51,7 +42,7 @@ def test_officer_submits_and_planner_publishes(
     )
     log_out(page)
 
-    log_in(page, live_server, planner)
+    sign_in(page, planner.username)
     actual = Actual.objects.get(indicator=indicator, fiscal_year=2024)
     page.goto(live_server.url + "/admin/indicators/actual/?state__exact=submitted")
     page.check(f"input[name=_selected_action][value='{actual.pk}']")

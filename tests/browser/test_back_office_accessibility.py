@@ -6,15 +6,6 @@ import pytest
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "pass-123-yume"
-
-
-def sign_in(page, live_server, username):
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(live_server.url + "/admin/")
 
 
 def check(page, serious_violations, live_server, paths):
@@ -29,7 +20,7 @@ def check(page, serious_violations, live_server, paths):
 
 
 def test_the_officer_screens_have_no_serious_violation(
-    live_server, axe_page, serious_violations, build_plan, make_user
+    live_server, sign_in, axe_page, serious_violations, build_plan, make_user
 ):
     from policies.models import Department, Project
 
@@ -37,7 +28,7 @@ def test_the_officer_screens_have_no_serious_violation(
     department = Department.objects.create(name="こども政策課")
     Project.objects.update(department=department)
     make_user("officer", departments=[department], username="officer")
-    sign_in(axe_page, live_server, "officer")
+    sign_in(axe_page, "officer")
     paths = [
         "/admin/",
         "/admin/indicators/actual/entry/?fiscal_year=2024",
@@ -53,14 +44,14 @@ def test_the_officer_screens_have_no_serious_violation(
 
 
 def test_the_planner_status_pages_have_no_serious_violation(
-    live_server, axe_page, serious_violations, build_plan, make_user
+    live_server, sign_in, axe_page, serious_violations, build_plan, make_user
 ):
     from indicators.models import Actual
 
     plan = build_plan(projects_per_policy=3, policies=1, published=False)
     Actual.objects.update(state="submitted")
     make_user("planner", username="planner")
-    sign_in(axe_page, live_server, "planner")
+    sign_in(axe_page, "planner")
     base = f"/staff/plans/{plan.slug}"
     paths = [
         "/admin/",

@@ -4,11 +4,9 @@ import pytest
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "pass-123-yume"
-
 
 def test_planner_reads_dashboard_reviews_and_opens_report(
-    live_server, page, console_errors, build_plan, make_user
+    live_server, sign_in, page, console_errors, build_plan, make_user
 ):
     from indicators.models import Actual
 
@@ -17,11 +15,7 @@ def test_planner_reads_dashboard_reviews_and_opens_report(
     Actual.objects.update(state="submitted", submitted_by=officer)
     planner = make_user("planner", username="planner")
 
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", planner.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(live_server.url + "/admin/")
+    sign_in(page, planner.username)
 
     page.goto(f"{live_server.url}/staff/plans/{plan.slug}/2024/")
     row = page.locator("table.staff-counts").nth(1).locator("tbody tr").first

@@ -10,15 +10,6 @@ import pytest
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "pass-123-yume"
-
-
-def log_in(page, live_server, user):
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(live_server.url + "/admin/")
 
 
 def upload(page, path):
@@ -51,12 +42,12 @@ def officer_world(build_plan, make_user):
 
 
 def test_officer_fills_in_the_excel_template_fixes_a_row_and_saves_drafts(
-    live_server, page, console_errors, officer_world, tmp_path
+    live_server, sign_in, page, console_errors, officer_world, tmp_path
 ):
     from indicators.models import Actual
 
     officer, (first, second, third) = officer_world
-    log_in(page, live_server, officer)
+    sign_in(page, officer.username)
     page.goto(live_server.url + "/admin/indicators/actual/upload/")
 
     with page.expect_download() as download:
@@ -123,7 +114,9 @@ def test_officer_fills_in_the_excel_template_fixes_a_row_and_saves_drafts(
     assert [e for e in console_errors if "Content Security Policy" in e] == []
 
 
-def test_officer_uploads_a_cp932_csv(live_server, page, console_errors, officer_world, tmp_path):
+def test_officer_uploads_a_cp932_csv(
+    live_server, page, console_errors, sign_in, officer_world, tmp_path
+):
     from indicators.models import Actual
 
     officer, (first, _second, _third) = officer_world
@@ -136,7 +129,7 @@ def test_officer_uploads_a_cp932_csv(live_server, page, console_errors, officer_
     # What Japanese Excel writes: CP932, with characters plain Shift_JIS lacks (①, 髙).
     csv.write_bytes(text.encode("cp932"))
 
-    log_in(page, live_server, officer)
+    sign_in(page, officer.username)
     page.goto(live_server.url + "/admin/indicators/actual/upload/")
     upload(page, csv)
     assert page.locator("p.upload-summary").inner_text() == (
