@@ -40,6 +40,20 @@ class AchievementStatus(models.TextChoices):
     NOT_ACHIEVED = achievement.Status.NOT_ACHIEVED.value, _("未達成")
 
 
+def last_published_at(indicators):
+    """When a figure of these indicators was last published, from their prefetched actuals
+    (``with_yearly_data``), so no query; None when nothing is published."""
+    return max(
+        (
+            actual.published_at
+            for indicator in indicators
+            for actual in indicator.actuals.all()
+            if actual.published_value is not None and actual.published_at is not None
+        ),
+        default=None,
+    )
+
+
 @dataclass
 class StatusCounts:
     """Indicators per status; ``not_reported`` counts those with no status for the year."""

@@ -13,7 +13,7 @@ from django.utils import translation
 
 from policies.fiscal_years import format_era
 
-from .models import Indicator
+from .models import Indicator, last_published_at
 from .values import format_value
 
 LICENCE = {
@@ -120,6 +120,8 @@ def plan_indicators(plan, basic_policy=None):
 
 
 def plan_payload(plan, indicators) -> dict:
+    indicators = list(indicators)
+    published = last_published_at(indicators)
     return {
         "plan": {
             "slug": plan.slug,
@@ -127,6 +129,7 @@ def plan_payload(plan, indicators) -> dict:
             "name_en": plan.name_en,
             "start_fiscal_year": plan.start_fiscal_year,
             "end_fiscal_year": plan.end_fiscal_year,
+            "last_published_at": published.isoformat() if published else None,
         },
         "licence": LICENCE,
         "indicators": [indicator_record(i, plan.target_fiscal_year) for i in indicators],

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from indicators.cache import public_cache_version
-from indicators.models import AchievementStatus, Indicator, StatusCounts
+from indicators.models import AchievementStatus, Indicator, StatusCounts, last_published_at
 from indicators.tables import achievement_rows
 
 from .models import BasicPolicy, Department, Highlight, Measure, Plan, Project
@@ -59,7 +59,8 @@ def plan_index(request):
 def plan_detail(request, slug):
     plan = get_object_or_404(Plan, slug=slug)
     basic_policies = list(plan.basic_policies.all())
-    counts = Indicator.objects.for_plan(plan).status_counts_by_policy(plan.target_fiscal_year)
+    indicators = Indicator.objects.for_plan(plan)
+    counts = indicators.status_counts_by_policy(plan.target_fiscal_year)  # fills its cache
     total = StatusCounts()
     for policy in basic_policies:
         policy.status_counts = counts[policy.pk]
@@ -68,7 +69,12 @@ def plan_detail(request, slug):
     return render(
         request,
         "policies/plan_detail.html",
-        {"plan": plan, "basic_policies": basic_policies, "total_counts": total},
+        {
+            "plan": plan,
+            "basic_policies": basic_policies,
+            "total_counts": total,
+            "last_published_at": last_published_at(indicators),
+        },
     )
 
 

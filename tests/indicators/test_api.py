@@ -98,3 +98,16 @@ def test_api_runs_a_fixed_number_of_queries(
     # the public version, plan, indicators (with project, policy, measure, department), actuals, official statuses
     with django_assert_num_queries(5):
         client.get(f"/api/v1/plans/{plan.slug}/indicators/")
+
+
+def test_the_plan_says_when_its_figures_were_last_published(client, build_plan):
+    from datetime import UTC, datetime
+
+    plan = build_plan(projects_per_policy=2, policies=1)
+    Actual.objects.update(published_at=datetime(2025, 3, 31, 15, tzinfo=UTC))
+    data = client.get(f"/api/v1/plans/{plan.slug}/indicators/").json()
+    assert data["plan"]["last_published_at"] == "2025-03-31T15:00:00+00:00"
+    Actual.objects.update(published_value=None, published_at=None)
+    other = build_plan(projects_per_policy=1, policies=1, slug="unpublished", published=False)
+    data = client.get(f"/api/v1/plans/{other.slug}/indicators/").json()
+    assert data["plan"]["last_published_at"] is None

@@ -175,3 +175,26 @@ def test_plan_page_totals_the_whole_plan_at_a_glance(client, build_plan):
     total = response.context["total_counts"]
     assert (total.achieved, total.mostly_achieved, total.not_achieved, total.total) == (2, 2, 2, 6)
     assert "計画全体（指標 6）" in response.content.decode()
+
+
+def test_plan_page_says_when_figures_were_last_published(client, build_plan):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from indicators.models import Actual
+
+    plan = build_plan(projects_per_policy=2, policies=1)
+    tokyo = ZoneInfo("Asia/Tokyo")
+    Actual.objects.update(published_at=datetime(2025, 3, 31, 10, tzinfo=tokyo))
+    Actual.objects.filter(indicator__project__number="101").update(
+        published_at=datetime(2025, 6, 2, 9, tzinfo=tokyo), value=Decimal("1")
+    )
+    html = client.get(plan.get_absolute_url()).content.decode()
+    assert '<time datetime="2025-06-02">2025年6月2日</time>' in html
+    english = client.get("/en" + plan.get_absolute_url()).content.decode()
+    assert "Last published" in english and "June 2, 2025" in english
+
+
+def test_plan_page_before_any_publication(client, build_plan):
+    plan = build_plan(projects_per_policy=1, policies=1, published=False)
+    assert "まだ公表された実績はありません" in client.get(plan.get_absolute_url()).content.decode()
