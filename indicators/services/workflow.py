@@ -30,6 +30,8 @@ from indicators.values import PERCENT_UNITS
 from policies import roles
 from policies.models import ReportingYear
 
+from . import notifications
+
 BATCH_SIZE = 500
 # SQLite allows some 32k parameters per query; stay well below for IN (...) lookups.
 LOOKUP_CHUNK = 2000
@@ -408,6 +410,9 @@ def return_to_officer(*, user, actual_ids: Iterable[int], comment: str) -> int:
             actual.review_comment = comment
             actual.approved_by = actual.approved_at = None
         _save(actuals, ["review_comment", "approved_by", "approved_at"], user, _("差し戻し"))
+        notifications.notify_returned_after_commit(
+            [a.pk for a in actuals], comment=comment, returned_by=user
+        )
     return len(actuals)
 
 
