@@ -116,3 +116,21 @@ def test_mail_server_settings_come_from_the_environment():
         EMAIL_USE_TLS="1",
     )
     assert result.stdout == "smtp.city.example.jp 587 yumeplan secret True\n", result.stderr
+
+
+@pytest.mark.django_db
+def test_an_unknown_address_gets_the_site_page_in_its_language(client):
+    response = client.get("/plans/no-such-plan/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "ページが見つかりません" in html and 'href="#main"' in html  # the site's base
+    english = client.get("/en/plans/no-such-plan/").content.decode()
+    assert "Page not found" in english
+
+
+def test_the_server_error_page_renders_without_a_database_or_request_context(rf):
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "一時的にページを表示できません" in response.content.decode()
