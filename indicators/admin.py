@@ -1,22 +1,19 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from policies import roles
-from policies.models import Plan, Project, ReportingYear
 
+from .admin_entry import ActualEntryMixin
 from .admin_uploads import ActualUploadMixin
-from .forms import CommentForm, YearEntryForm
+from .forms import CommentForm
 from .models import (
     Actual,
     ActualCorrection,
-    ActualState,
     Indicator,
     OfficialStatus,
     ReminderLog,
@@ -27,13 +24,6 @@ from .services import workflow
 # here with the pages it links to. A same-named app template could not override the
 # admin's own index.html: django.contrib.admin comes first in INSTALLED_APPS.
 admin.site.index_template = "admin/indicators/site_index.html"
-
-
-def error_messages(error: Exception) -> list[str]:
-    """The Japanese messages of a workflow refusal."""
-    if isinstance(error, ValidationError):
-        return error.messages
-    return [str(error) or gettext("この操作の権限がありません。")]
 
 
 
@@ -134,7 +124,9 @@ class IndicatorAdmin(roles.DepartmentScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Actual)
-class ActualAdmin(ActualUploadMixin, roles.DepartmentScopedAdminMixin, SimpleHistoryAdmin):
+class ActualAdmin(
+    ActualEntryMixin, ActualUploadMixin, roles.DepartmentScopedAdminMixin, SimpleHistoryAdmin
+):
     """Actuals are listed and moved through the workflow here; their values are entered
     on the yearly entry screen (``entry/``) or uploaded, never edited in a bare form."""
 
@@ -214,10 +206,6 @@ class ActualAdmin(ActualUploadMixin, roles.DepartmentScopedAdminMixin, SimpleHis
     def has_publish_permission(self, request):
         return request.user.has_perm(roles.PUBLISH_PERMISSION)
 
-    def get_urls(self):
-        entry = self.admin_site.admin_view(self.entry_view)
-        return [path("entry/", entry, name="indicators_actual_entry"), *super().get_urls()]
-
     def changelist_view(self, request, extra_context=None):
         extra_context = {
             **(extra_context or {}),
@@ -233,7 +221,7 @@ class ActualAdmin(ActualUploadMixin, roles.DepartmentScopedAdminMixin, SimpleHis
                 user=request.user, actual_ids=list(queryset.values_list("pk", flat=True)), **kwargs
             )
         except (ValidationError, PermissionDenied) as error:
-            for message in error_messages(error):
+            for message in workflow.refusal_messages(error):
                 self.message_user(request, message, messages.ERROR)
             return False
         self.message_user(request, done_message % {"count": count}, messages.SUCCESS)
@@ -297,97 +285,6 @@ class ActualAdmin(ActualUploadMixin, roles.DepartmentScopedAdminMixin, SimpleHis
             transition=workflow.publish,
             done=gettext("%(count)d 件を公表しました。"),
         )
-
-    # --- yearly entry screen ----------------------------------------------------------
-
-    def entry_view(self, request):
-        user = request.user
-        if not (
-            user.has_perm("indicators.add_actual") and user.has_perm("indicators.change_actual")
-        ):
-            raise PermissionDenied
-        plans = list(Plan.objects.filter(projects__in=Project.objects.for_user(user)).distinct())
-        years = sorted(
-            {y for p in plans for y in range(p.start_fiscal_year, p.end_fiscal_year + 1)}
-        )
-        requested = request.POST.get("fiscal_year") or request.GET.get("fiscal_year")
-        fiscal_year = (
-            int(requested)
-            if requested and requested.isdigit() and int(requested) in years
-            else (years[-1] if years else None)
-        )
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": gettext("年度の実績入力"),
-            "years": years,
-            "fiscal_year": fiscal_year,
-        }
-        if fiscal_year is None:
-            return TemplateResponse(request, "admin/indicators/actual/entry.html", context)
-
-        locked_plans = set(
-            ReportingYear.objects.filter(
-                plan__in=plans, fiscal_year=fiscal_year, is_locked=True
-            ).values_list("plan_id", flat=True)
-        )
-        start = min(p.start_fiscal_year for p in plans)
-        previous_years = list(range(start, fiscal_year))
-        indicators = (
-            Indicator.objects.for_user(user)
-            .with_yearly_data()
-            .in_plan_order()
-        )
-        submitting = request.POST.get("action") == "submit"
-        form = YearEntryForm(
-            request.POST or None,
-            indicators=indicators,
-            fiscal_year=fiscal_year,
-            previous_years=previous_years,
-            locked_plans=locked_plans,
-            submitting=submitting,
-        )
-        if form.is_bound and form.is_valid():
-            try:
-                with transaction.atomic():
-                    result = workflow.save_drafts(
-                        user=user, fiscal_year=fiscal_year, entries=form.entries
-                    )
-                    submitted = 0
-                    if submitting:
-                        ids = Actual.objects.filter(
-                            indicator_id__in=[e.indicator_id for e in form.entries],
-                            fiscal_year=fiscal_year,
-                            state__in=[ActualState.DRAFT, ActualState.RETURNED],
-                        ).values_list("pk", flat=True)
-                        submitted = workflow.submit(user=user, actual_ids=list(ids))
-            except (ValidationError, PermissionDenied) as error:
-                for message in error_messages(error):
-                    form.add_error(None, message)
-            else:
-                self.message_user(
-                    request,
-                    gettext(
-                        "保存しました（新規 %(created)d 件、更新 %(updated)d 件、変更なし %(unchanged)d 件）。"
-                    )
-                    % {
-                        "created": result.created,
-                        "updated": result.updated,
-                        "unchanged": result.unchanged,
-                    },
-                    messages.SUCCESS,
-                )
-                if submitting:
-                    self.message_user(
-                        request,
-                        gettext("%(count)d 件を提出しました。") % {"count": submitted},
-                        messages.SUCCESS,
-                    )
-                return HttpResponseRedirect(
-                    f"{reverse('admin:indicators_actual_entry')}?fiscal_year={fiscal_year}"
-                )
-        context.update(form=form, previous_years=previous_years, locked=bool(locked_plans))
-        return TemplateResponse(request, "admin/indicators/actual/entry.html", context)
 
 
 @admin.register(OfficialStatus)

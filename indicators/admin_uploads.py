@@ -19,7 +19,7 @@ from policies.fiscal_years import format_era
 from policies.models import Plan, Project
 
 from .resources import ActualExportResource
-from .services import imports
+from .services import imports, workflow
 
 SESSION_KEY = "indicators_actual_upload"
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -118,8 +118,7 @@ class ActualUploadMixin:
         try:
             result = imports.confirm(user=request.user, records=records)
         except (ValidationError, PermissionDenied) as error:
-            texts = error.messages if isinstance(error, ValidationError) else [str(error)]
-            for message in texts[:20]:
+            for message in workflow.refusal_messages(error)[:20]:
                 self.message_user(request, message, messages.ERROR)
             self.message_user(request, gettext("何も保存していません。"), messages.ERROR)
             return HttpResponseRedirect(reverse("admin:indicators_actual_upload"))

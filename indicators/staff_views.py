@@ -166,7 +166,7 @@ def _review(request) -> None:
         else:
             messages.error(request, _("操作を選んでください。"))
     except (ValidationError, PermissionDenied) as error:
-        for message in getattr(error, "messages", None) or [str(error)]:
+        for message in workflow.refusal_messages(error):
             messages.error(request, message)
 
 
@@ -229,7 +229,7 @@ def carry_over(request, slug, year):
         try:
             created = carry_over_service.carry_over(user=request.user, plan=plan, targets=targets)
         except (ValidationError, PermissionDenied) as error:
-            for message in getattr(error, "messages", None) or [str(error)]:
+            for message in workflow.refusal_messages(error):
                 messages.error(request, message)
         else:
             messages.success(

@@ -71,6 +71,13 @@ class EditConflict(ValidationError):
     """Someone else saved the actual after this user read it."""
 
 
+def refusal_messages(error: ValidationError | PermissionDenied) -> list[str]:
+    """The Japanese messages of a refusal by a service, for the admin, views and commands."""
+    if isinstance(error, ValidationError):
+        return error.messages
+    return [str(error) or _("この操作の権限がありません。")]
+
+
 def label(indicator: Indicator) -> str:
     return f"{indicator.project.number} {indicator.name}"
 
@@ -367,6 +374,23 @@ def submit(*, user, actual_ids: Iterable[int]) -> int:
             actual.submitted_by, actual.submitted_at = user, now
         _save(actuals, ["submitted_by", "submitted_at"], user, _("提出"))
     return len(actuals)
+
+
+def save_and_submit(
+    *, user, fiscal_year: int, entries: Sequence[DraftEntry]
+) -> tuple[SaveResult, int]:
+    """The entry screen's 保存して提出: save ``entries`` as drafts, then submit every draft
+    or returned figure among them, all or nothing. Returns the save result and how many
+    were submitted."""
+    with transaction.atomic():
+        result = save_drafts(user=user, fiscal_year=fiscal_year, entries=entries)
+        ids = Actual.objects.filter(
+            indicator_id__in=[entry.indicator_id for entry in entries],
+            fiscal_year=fiscal_year,
+            state__in=[ActualState.DRAFT, ActualState.RETURNED],
+        ).values_list("pk", flat=True)
+        submitted = submit(user=user, actual_ids=list(ids))
+    return result, submitted
 
 
 def _check_reviewer(user, permission: str = roles.REVIEW_PERMISSION) -> None:

@@ -285,3 +285,31 @@ def test_the_note_is_published_with_the_figure_and_a_later_draft_note_stays_priv
     actual.refresh_from_db()
     assert actual.note == "書きかけの新しい備考"
     assert actual.published_note == "保育所 2 か所の新設を含む"
+
+
+def test_save_and_submit_saves_nothing_when_the_submission_is_refused(setup):
+    officer, indicator = setup["officer"], setup["indicator"]
+    _draft(setup, "100", year=2023)
+    # 30 after 100 moves more than half: submitting needs a note, so nothing is kept
+    with pytest.raises(ValidationError, match="備考で理由"):
+        workflow.save_and_submit(
+            user=officer, fiscal_year=2024, entries=[DraftEntry(indicator.pk, Decimal("30"), "")]
+        )
+    unchanged = Actual.objects.get(indicator=indicator, fiscal_year=2024)
+    assert unchanged.value == Decimal("100") and unchanged.state == ActualState.DRAFT
+    result, submitted = workflow.save_and_submit(
+        user=officer,
+        fiscal_year=2024,
+        entries=[DraftEntry(indicator.pk, Decimal("30"), "施設の統合で減少")],
+    )
+    assert (result.updated, submitted) == (1, 1)
+    actual = Actual.objects.get(indicator=indicator, fiscal_year=2024)
+    assert actual.state == ActualState.SUBMITTED and actual.submitted_by == officer
+
+
+def test_refusal_messages_are_the_japanese_texts():
+    from django.core.exceptions import PermissionDenied
+
+    assert workflow.refusal_messages(ValidationError(["一つ目", "二つ目"])) == ["一つ目", "二つ目"]
+    assert workflow.refusal_messages(PermissionDenied("担当課が違います")) == ["担当課が違います"]
+    assert workflow.refusal_messages(PermissionDenied()) == ["この操作の権限がありません。"]

@@ -1,0 +1,111 @@
+"""The officer's yearly entry screen (年度の実績入力): every indicator of their
+departments for one fiscal year, saved as drafts or saved and submitted. Mixed into
+ActualAdmin; the writes are ``indicators.services.workflow``'s."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext
+
+from policies.models import Plan, Project, ReportingYear
+
+from .forms import YearEntryForm
+from .models import Indicator
+from .services import workflow
+
+
+class ActualEntryMixin:
+    """Adds ``entry/`` to the admin of actuals."""
+
+    def get_urls(self):
+        entry = self.admin_site.admin_view(self.entry_view)
+        return [path("entry/", entry, name="indicators_actual_entry"), *super().get_urls()]
+
+    def entry_view(self, request):
+        user = request.user
+        if not (
+            user.has_perm("indicators.add_actual") and user.has_perm("indicators.change_actual")
+        ):
+            raise PermissionDenied
+        plans = list(Plan.objects.filter(projects__in=Project.objects.for_user(user)).distinct())
+        years = sorted(
+            {y for p in plans for y in range(p.start_fiscal_year, p.end_fiscal_year + 1)}
+        )
+        requested = request.POST.get("fiscal_year") or request.GET.get("fiscal_year")
+        fiscal_year = (
+            int(requested)
+            if requested and requested.isdigit() and int(requested) in years
+            else (years[-1] if years else None)
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("年度の実績入力"),
+            "years": years,
+            "fiscal_year": fiscal_year,
+        }
+        if fiscal_year is None:
+            return TemplateResponse(request, "admin/indicators/actual/entry.html", context)
+
+        locked_plans = set(
+            ReportingYear.objects.filter(
+                plan__in=plans, fiscal_year=fiscal_year, is_locked=True
+            ).values_list("plan_id", flat=True)
+        )
+        start = min(p.start_fiscal_year for p in plans)
+        previous_years = list(range(start, fiscal_year))
+        indicators = (
+            Indicator.objects.for_user(user)
+            .with_yearly_data()
+            .in_plan_order()
+        )
+        submitting = request.POST.get("action") == "submit"
+        form = YearEntryForm(
+            request.POST or None,
+            indicators=indicators,
+            fiscal_year=fiscal_year,
+            previous_years=previous_years,
+            locked_plans=locked_plans,
+            submitting=submitting,
+        )
+        if form.is_bound and form.is_valid():
+            try:
+                if submitting:
+                    result, submitted = workflow.save_and_submit(
+                        user=user, fiscal_year=fiscal_year, entries=form.entries
+                    )
+                else:
+                    result = workflow.save_drafts(
+                        user=user, fiscal_year=fiscal_year, entries=form.entries
+                    )
+            except (ValidationError, PermissionDenied) as error:
+                for message in workflow.refusal_messages(error):
+                    form.add_error(None, message)
+            else:
+                self.message_user(
+                    request,
+                    gettext(
+                        "保存しました（新規 %(created)d 件、更新 %(updated)d 件、変更なし %(unchanged)d 件）。"
+                    )
+                    % {
+                        "created": result.created,
+                        "updated": result.updated,
+                        "unchanged": result.unchanged,
+                    },
+                    messages.SUCCESS,
+                )
+                if submitting:
+                    self.message_user(
+                        request,
+                        gettext("%(count)d 件を提出しました。") % {"count": submitted},
+                        messages.SUCCESS,
+                    )
+                return HttpResponseRedirect(
+                    f"{reverse('admin:indicators_actual_entry')}?fiscal_year={fiscal_year}"
+                )
+        context.update(form=form, previous_years=previous_years, locked=bool(locked_plans))
+        return TemplateResponse(request, "admin/indicators/actual/entry.html", context)
