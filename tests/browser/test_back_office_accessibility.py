@@ -46,7 +46,8 @@ def test_the_officer_screens_have_no_serious_violation(
 def test_the_planner_status_pages_have_no_serious_violation(
     live_server, sign_in, axe_page, serious_violations, build_plan, make_user
 ):
-    from indicators.models import Actual
+    from indicators.models import Actual, Indicator
+    from policies.models import Project
 
     plan = build_plan(projects_per_policy=3, policies=1, published=False)
     Actual.objects.update(state="submitted")
@@ -61,5 +62,7 @@ def test_the_planner_status_pages_have_no_serious_violation(
         f"{base}/2024/review/",
         f"{base}/2024/summary/",
         f"{base}/2024/comparison/",
+        f"/admin/policies/project/{Project.objects.get(number='100').pk}/change/",
+        f"/admin/indicators/indicator/{Indicator.objects.get(project__number='100').pk}/change/",
     ]
     assert check(axe_page, serious_violations, live_server, paths) == {}
