@@ -20,7 +20,7 @@ def check(page, serious_violations, live_server, paths):
 
 
 def test_the_officer_screens_have_no_serious_violation(
-    live_server, sign_in, axe_page, serious_violations, build_plan, make_user
+    live_server, sign_in, axe_page, serious_violations, build_plan, make_user, tmp_path
 ):
     from policies.models import Department, Project
 
@@ -36,6 +36,21 @@ def test_the_officer_screens_have_no_serious_violation(
         "/admin/indicators/actual/",
     ]
     assert check(axe_page, serious_violations, live_server, paths) == {}
+    # the upload's preview, with a rejected row
+    from indicators.models import Indicator
+
+    first = Indicator.objects.get(project__number="100")
+    csv = tmp_path / "実績.csv"
+    csv.write_bytes(
+        "ID,年度,事業番号,指標項目,実績値,備考\r\n"
+        f"{first.pk},R6,100,{first.name},百二十,\r\n".encode("cp932")
+    )
+    axe_page.goto(live_server.url + "/admin/indicators/actual/upload/")
+    axe_page.set_input_files("input[name=file]", str(csv))
+    axe_page.get_by_role("button", name="確認する").click()
+    axe_page.wait_for_selector("p.upload-summary")
+    assert "エラー 1 件" in axe_page.locator("p.upload-summary").inner_text()
+    assert serious_violations(axe_page) == []
     # every input of the entry table is named for a screen reader
     axe_page.goto(live_server.url + "/admin/indicators/actual/entry/?fiscal_year=2024")
     value = axe_page.get_by_label("No. 100 利用者数: R6 実績値（公開）", exact=True)
