@@ -93,12 +93,17 @@ class IndicatorAdmin(roles.DepartmentScopedAdminMixin, SimpleHistoryAdmin):
         "target_kind",
         "target_value",
         "direction",
+        "is_main",
     ]
     list_display_links = ["name"]
+    # Planners mark the summary's main indicators straight in the list; officers, who may
+    # only view indicators, get no inputs (Django shows list_editable to editors only).
+    list_editable = ["is_main"]
     list_filter = [
         "project__plan",
         "project__basic_policy",
         ("project__department", admin.RelatedOnlyFieldListFilter),
+        "is_main",
         "target_kind",
         "direction",
         "is_cumulative",

@@ -1,0 +1,55 @@
+"""Planners mark the summary's main indicators in the indicator list; officers cannot."""
+
+import pytest
+
+from indicators.models import Indicator
+from policies.models import Department, Project
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/admin/indicators/indicator/"
+
+
+def changelist_post(indicators, main):
+    data = {
+        "form-TOTAL_FORMS": str(len(indicators)),
+        "form-INITIAL_FORMS": str(len(indicators)),
+        "_save": "保存",
+    }
+    for index, indicator in enumerate(indicators):
+        data[f"form-{index}-id"] = str(indicator.pk)
+        if indicator.pk in main:
+            data[f"form-{index}-is_main"] = "on"
+    return data
+
+
+def test_a_planner_marks_main_indicators_in_the_list_and_it_is_in_the_history(
+    client, build_plan, make_user
+):
+    build_plan(projects_per_policy=3, policies=1)
+    client.force_login(make_user("planner"))
+    Indicator.objects.update(is_main=False)
+    page = client.get(LIST)
+    indicators = list(page.context["cl"].result_list)
+    assert len(indicators) == 3
+    chosen = {indicators[0].pk, indicators[2].pk}
+    response = client.post(LIST, changelist_post(indicators, chosen))
+    assert response.status_code == 302
+    assert set(Indicator.objects.filter(is_main=True).values_list("pk", flat=True)) == chosen
+    changed = Indicator.objects.get(pk=indicators[0].pk)
+    assert changed.history.first().is_main is True
+
+
+def test_an_officer_sees_no_inputs_and_cannot_post_them(client, build_plan, make_user):
+    build_plan(projects_per_policy=2, policies=1)
+    department = Department.objects.create(name="こども政策課")
+    Project.objects.update(department=department)
+    client.force_login(make_user("officer", departments=[department]))
+    Indicator.objects.update(is_main=False)
+    page = client.get(LIST)
+    assert page.status_code == 200
+    assert 'name="form-0-is_main"' not in page.content.decode()
+    indicators = list(page.context["cl"].result_list)
+    response = client.post(LIST, changelist_post(indicators, {indicators[0].pk}))
+    assert response.status_code == 403
+    assert not Indicator.objects.filter(is_main=True).exists()
