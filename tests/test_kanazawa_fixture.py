@@ -90,6 +90,9 @@ def test_counts(plan):
     assert Highlight.objects.filter(project__plan=plan).count() == 13
     assert not Department.objects.exists()
     assert not Project.objects.filter(department__isnull=False).exists()
+    # The figures are published, but the seed says nowhere when: no date is made up.
+    assert not Actual.objects.filter(published_value__isnull=True).exists()
+    assert not Actual.objects.filter(published_at__isnull=False).exists()
 
 
 @pytest.mark.django_db
