@@ -543,7 +543,8 @@ class OfficialStatus(models.Model):
         blank=True,
         related_name="+",
     )
-    recorded_at = models.DateTimeField(_("記録日時"), auto_now=True)
+    # Empty only for statuses loaded from a published document that gives no date.
+    recorded_at = models.DateTimeField(_("記録日時"), auto_now=True, null=True)
 
     history = HistoricalRecords()
 

@@ -93,6 +93,7 @@ def test_counts(plan):
     # The figures are published, but the seed says nowhere when: no date is made up.
     assert not Actual.objects.filter(published_value__isnull=True).exists()
     assert not Actual.objects.filter(published_at__isnull=False).exists()
+    assert not OfficialStatus.objects.filter(recorded_at__isnull=False).exists()
 
 
 @pytest.mark.django_db
