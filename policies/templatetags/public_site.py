@@ -1,9 +1,14 @@
-"""Template helpers of the public site: the language switch and the indicator chart."""
+"""Template helpers of the public site: the language switch, the language of parts and the
+indicator chart."""
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.urls import translate_url
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from policies.fiscal_years import format_era
@@ -20,6 +25,14 @@ TARGET_WORDS = {
 }
 STATUS_MARKS = {"achieved": "◎", "mostly_achieved": "○", "not_achieved": "△"}
 
+# Characters only Japanese text has: CJK punctuation (、。「」々), hiragana, katakana, the
+# katakana extensions, CJK ideographs (with extension A, the compatibility block and the
+# supplementary planes) and the full-width / half-width forms (（）！ and half-width kana).
+JAPANESE = re.compile(
+    "[\u3000-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+    "\uff00-\uffef\U00020000-\U0003134f]"
+)
+
 # Chart geometry in SVG user units (the SVG scales to its container).
 WIDTH, HEIGHT = 640, 280
 LEFT, RIGHT, TOP, BOTTOM = 96, 96, 20, 40
@@ -33,6 +46,44 @@ def language_url(context, code):
     if request is None:
         return "/en/" if code == "en" else "/"
     return translate_url(request.get_full_path(), code)
+
+
+def _japanese_on_english_page(value) -> bool:
+    return (
+        value is not None
+        and (get_language() or "").startswith("en")
+        and JAPANESE.search(str(value)) is not None
+    )
+
+
+@register.filter
+def ja(value):
+    """Plan content (a name, a unit, a highlight) left in Japanese on an English page, in
+    ``<span lang="ja">`` so that screen readers read it with a Japanese voice (WCAG 2.1
+    SC 3.1.2, language of parts). Elsewhere, and on Japanese pages, the value unchanged.
+
+    The value is escaped once (a safe value, such as ``linebreaksbr`` output, is kept).
+    Never use it inside ``<title>``, an attribute value or the SVG chart: there the
+    markup would be shown as text; use ``ja_lang_attr`` on the element instead.
+    """
+    if not _japanese_on_english_page(value):
+        return value
+    return format_html('<span lang="ja">{}</span>', value)
+
+
+@register.filter
+def ja_lang_attr(value):
+    """`` lang="ja"`` for an element whose text is ``value``, when that is Japanese on an
+    English page (for elements that cannot hold a span, as ``<option>`` and SVG ``<text>``);
+    otherwise nothing."""
+    return mark_safe(' lang="ja"') if _japanese_on_english_page(value) else ""
+
+
+@register.filter
+def policy_title(policy):
+    """A basic policy's title with its keyword in ``<strong>``, as one ``ja`` part."""
+    before, keyword, after = policy.title_parts
+    return ja(format_html("{}<strong>{}</strong>{}", before, keyword, after))
 
 
 @register.filter
