@@ -2,6 +2,7 @@
 in Japanese and in English: any serious or critical violation fails the test."""
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -55,3 +56,34 @@ def test_no_serious_or_critical_accessibility_violation(
         if violations:
             found[prefix + path] = violations
     assert found == {}
+
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+LANGUAGE_RULES = ["html-has-lang", "html-lang-valid", "valid-lang"]
+
+
+def test_english_pages_mark_japanese_parts_with_a_valid_lang(live_server, axe_page, site):
+    """SC 3.1.2: on English pages the plan's Japanese names sit in lang="ja" elements,
+    and axe's valid-lang rule checks those marks (it passes only on elements it examined)."""
+    for path in PAGE_TYPES[1:6]:  # the pages that show plan content
+        axe_page.goto(live_server.url + "/en" + path)
+        axe_page.add_script_tag(path=str(AXE))
+        result = axe_page.evaluate(
+            "async (rules) => { const r = await axe.run(document,"
+            " {runOnly: {type: 'rule', values: rules}});"
+            " return {violations: r.violations.map(v => v.id),"
+            " checked: r.passes.filter(p => p.id === 'valid-lang')"
+            ".flatMap(p => p.nodes.map(n => n.html))}; }",
+            LANGUAGE_RULES,
+        )
+        assert result["violations"] == [], path
+        assert any('lang="ja"' in html for html in result["checked"]), path
+        # The language a screen reader takes for the plan's and the first project's names.
+        languages = axe_page.evaluate(
+            "() => { const found = [], walker = document.createTreeWalker("
+            "document.body, NodeFilter.SHOW_TEXT); while (walker.nextNode()) {"
+            " const node = walker.currentNode;"
+            " if (['テスト計画', '事業1-0'].includes(node.data.trim()))"
+            " found.push(node.parentElement.closest('[lang]').lang); } return found; }"
+        )
+        assert languages and set(languages) == {"ja"}, path
