@@ -20,6 +20,7 @@ from policies.models import Plan, Project
 
 from .resources import ActualExportResource
 from .services import imports, workflow
+from .spreadsheet_safety import safe_dataset
 
 SESSION_KEY = "indicators_actual_upload"
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -146,7 +147,7 @@ class ActualUploadMixin:
         fiscal_year = int(requested) if requested.isdigit() else years[-1]
         if fiscal_year not in years:
             fiscal_year = years[-1]
-        dataset = imports.template_dataset(user=request.user, fiscal_year=fiscal_year)
+        dataset = safe_dataset(imports.template_dataset(user=request.user, fiscal_year=fiscal_year))
         response = HttpResponse(dataset.export("xlsx"), content_type=XLSX_TYPE)
         response["Content-Disposition"] = (
             f'attachment; filename="actuals-template-{fiscal_year}.xlsx"'
@@ -165,7 +166,9 @@ class ActualUploadMixin:
         year = request.GET.get("fiscal_year", "")
         if year.isdigit():
             queryset = queryset.filter(fiscal_year=int(year))
-        dataset = ActualExportResource().export(queryset.order_by("indicator", "fiscal_year"))
+        dataset = safe_dataset(
+            ActualExportResource().export(queryset.order_by("indicator", "fiscal_year"))
+        )
         if file_format == "csv":
             # With a BOM so that Japanese Excel opens it as UTF-8.
             body = "\ufeff" + dataset.export("csv")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from . import achievement
 from .models import ActualState, Indicator, IndicatorStatus, StatusCounts, TargetKind
+from .spreadsheet_safety import xlsx_row
 from .values import format_value
 
 STATUS_FIELDS = ("achieved", "mostly_achieved", "not_achieved", "not_reported")
@@ -313,7 +314,7 @@ def comparison(indicators, first_year: int, second_year: int) -> list[Comparison
 
 def _append(sheet, values) -> None:
     """A row, with lazy translations turned into plain text openpyxl can write."""
-    sheet.append([str(v) if isinstance(v, Promise) else v for v in values])
+    sheet.append(xlsx_row(sheet, [str(v) if isinstance(v, Promise) else v for v in values]))
 
 
 def _workbook():

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from indicators.encodings import EncodingError, decode_upload
 from indicators.models import Actual, ActualState, Indicator
 from indicators.services import workflow
+from indicators.spreadsheet_safety import restore
 from indicators.values import PERCENT_UNITS, ValueParseError, parse_value
 from policies.fiscal_years import FiscalYearError, format_era, parse_fiscal_year
 from policies.models import ReportingYear
@@ -111,7 +112,7 @@ def _cell_text(value) -> str:
     if isinstance(value, float):
         text = repr(value)
         return text[:-2] if text.endswith(".0") else text
-    return str(value).strip()
+    return restore(str(value).strip())
 
 
 def read_upload(name: str, data: bytes) -> list[dict[str, str]]:

@@ -27,6 +27,7 @@ from simple_history.utils import bulk_create_with_history
 
 from indicators.cache import bump_public_cache
 from indicators.models import INDICATOR_DEFINITION_FIELDS, Actual, Indicator, OfficialStatus
+from indicators.spreadsheet_safety import restore, safe_row, xlsx_row
 from indicators.values import ValueParseError, parse_value
 from policies.models import (
     BasicPolicy,
@@ -210,7 +211,7 @@ def export_plan(plan: Plan) -> bytes:
     for name, table in plan_tables(plan).items():
         ws = book.create_sheet(name)
         for row in table:
-            ws.append(row)
+            ws.append(xlsx_row(ws, row))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -224,7 +225,7 @@ def export_plan_csv(plan: Plan) -> bytes:
         for name, table in plan_tables(plan).items():
             text = io.StringIO()
             csv.writer(text, lineterminator="\r\n").writerows(
-                ["" if cell is None else cell for cell in row] for row in table
+                safe_row("" if cell is None else cell for cell in row) for row in table
             )
             archive.writestr(f"{name}.csv", "\ufeff" + text.getvalue())
     return out.getvalue()
@@ -243,7 +244,7 @@ def _text(value) -> str:
     if isinstance(value, float):
         text = repr(value)
         return text[:-2] if text.endswith(".0") else text
-    return str(value).strip()
+    return restore(str(value).strip())
 
 
 def _from_cell(field: models.Field, value):

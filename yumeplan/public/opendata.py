@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.utils import translation
 
 from indicators.models import Indicator, last_published_at
+from indicators.spreadsheet_safety import safe_row
 from indicators.values import format_value
 from policies.fiscal_years import format_era
 
@@ -186,5 +187,5 @@ def csv_text(plan, indicators) -> str:
     buffer.write("\ufeff")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    writer.writerows(csv_rows(plan, indicators))
+    writer.writerows(safe_row(row) for row in csv_rows(plan, indicators))
     return buffer.getvalue()
