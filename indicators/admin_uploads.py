@@ -18,13 +18,12 @@ from django.utils.translation import gettext_lazy as _
 from policies.fiscal_years import format_era
 from policies.models import Plan, Project
 
+from . import file_limits
 from .resources import ActualExportResource
 from .services import imports, workflow
 from .spreadsheet_safety import safe_dataset
 
 SESSION_KEY = "indicators_actual_upload"
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class UploadForm(forms.Form):
@@ -35,11 +34,10 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(gettext("ファイルが大きすぎます（20MB まで）。"))
         try:
+            file_limits.check_size(upload.size)
             self.records = imports.read_upload(upload.name, upload.read())
-        except imports.UploadError as error:
+        except (file_limits.FileLimitError, imports.UploadError) as error:
             raise forms.ValidationError(str(error)) from error
         return upload
 
@@ -148,7 +146,7 @@ class ActualUploadMixin:
         if fiscal_year not in years:
             fiscal_year = years[-1]
         dataset = safe_dataset(imports.template_dataset(user=request.user, fiscal_year=fiscal_year))
-        response = HttpResponse(dataset.export("xlsx"), content_type=XLSX_TYPE)
+        response = HttpResponse(dataset.export("xlsx"), content_type=file_limits.XLSX_CONTENT_TYPE)
         response["Content-Disposition"] = (
             f'attachment; filename="actuals-template-{fiscal_year}.xlsx"'
         )
@@ -174,6 +172,8 @@ class ActualUploadMixin:
             body = "\ufeff" + dataset.export("csv")
             response = HttpResponse(body, content_type="text/csv; charset=utf-8")
         else:
-            response = HttpResponse(dataset.export("xlsx"), content_type=XLSX_TYPE)
+            response = HttpResponse(
+                dataset.export("xlsx"), content_type=file_limits.XLSX_CONTENT_TYPE
+            )
         response["Content-Disposition"] = f'attachment; filename="actuals.{file_format}"'
         return response

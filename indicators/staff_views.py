@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from policies import roles
 from policies.models import Plan, Project, ReportingYear
 
-from . import reports
+from . import file_limits, reports
 from .models import Actual, ActualState, Indicator
 from .services import carry_over as carry_over_service
 from .services import workflow
@@ -172,11 +172,8 @@ def _review(request) -> None:
             messages.error(request, message)
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 def _xlsx(workbook, filename: str) -> HttpResponse:
-    response = HttpResponse(content_type=XLSX)
+    response = HttpResponse(content_type=file_limits.XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     workbook.save(response)
     return response

@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from indicators import file_limits
 from indicators.encodings import EncodingError, decode_upload
 from indicators.models import Actual, ActualState, Indicator
 from indicators.services import workflow
@@ -41,6 +42,7 @@ ID, YEAR, PROJECT_NUMBER, PROJECT, INDICATOR, UNIT, BASELINE, TARGET = (
 )
 VALUE, NOTE = "実績値", "備考"
 REQUIRED = (ID, YEAR, PROJECT_NUMBER, INDICATOR, VALUE, NOTE)
+EXTRA = "(見出しのない列)"  # cells of a row beyond the last header
 FIRST_DATA_ROW = 2  # row 1 holds the headers, as Excel numbers rows
 
 NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
@@ -115,37 +117,52 @@ def _cell_text(value) -> str:
     return restore(str(value).strip())
 
 
-def read_upload(name: str, data: bytes) -> list[dict[str, str]]:
-    """The rows of an uploaded XLSX or CSV file as {header: text}, in file order.
-
-    Blank rows are kept (as empty dicts' values) so row numbers match the file.
-    """
+def _file_rows(name: str, data: bytes):
+    """The rows of an XLSX (its active sheet) or CSV file, bounded by file_limits."""
     if name.lower().endswith(".xlsx"):
+        book = file_limits.open_xlsx(data)
         try:
-            dataset = tablib.Dataset().load(data, format="xlsx")
-        except Exception as exc:  # openpyxl raises many kinds on a broken file
-            raise UploadError(_("Excel ファイルとして読み取れません。")) from exc
-    elif name.lower().endswith(".csv"):
+            return list(file_limits.xlsx_rows(book.active))
+        finally:
+            book.close()
+    if name.lower().endswith(".csv"):
+        file_limits.check_size(len(data))
         try:
             text, _encoding = decode_upload(data)
         except EncodingError as exc:
             raise UploadError(str(exc)) from exc
         if not text.strip():
             raise UploadError(_("ファイルが空です。"))
-        dataset = tablib.Dataset().load(text, format="csv")
-    else:
-        raise UploadError(_("Excel（.xlsx）または CSV（.csv）ファイルを選んでください。"))
-    headers = [_cell_text(h) for h in dataset.headers or []]
+        return list(file_limits.csv_rows(text))
+    raise UploadError(_("Excel（.xlsx）または CSV（.csv）ファイルを選んでください。"))
+
+
+def read_upload(name: str, data: bytes) -> list[dict[str, str]]:
+    """The rows of an uploaded XLSX or CSV file as {header: text}, in file order.
+
+    Blank rows are kept (as empty dicts' values) so row numbers match the file. A row
+    with more cells than the header keeps the rest under EXTRA, for build_preview to
+    refuse it (an unquoted "1,234" in a CSV shifts every later cell). Raises UploadError on a file over a limit.
+    """
+    try:
+        rows = _file_rows(name, data)
+    except file_limits.FileLimitError as exc:
+        raise UploadError(str(exc)) from exc
+    headers = [_cell_text(h) for h in (rows[0] if rows else [])]
     missing = [h for h in REQUIRED if h not in headers]
     if missing:
         raise UploadError(
             _("1 行目に必要な見出しがありません: %(names)s（ダウンロードした様式を使ってください）")
             % {"names": "、".join(missing)}
         )
-    return [
-        {header: _cell_text(cell) for header, cell in zip(headers, row, strict=False)}
-        for row in dataset
-    ]
+    records = []
+    for row in rows[1:]:
+        cells = [_cell_text(cell) for cell in row]
+        record = dict(zip(headers, cells, strict=False))
+        if len(cells) > len(headers):
+            record[EXTRA] = ",".join(cells[len(headers) :])
+        records.append(record)
+    return records
 
 
 # --- checking the rows ---------------------------------------------------------------------
@@ -186,6 +203,9 @@ def build_preview(*, user, records: Sequence[dict[str, str]]) -> Preview:
     for index, record in enumerate(records):
         row = index + FIRST_DATA_ROW
         if not any(record.values()):
+            continue
+        if EXTRA in record:
+            preview.errors.append(RowError(row, _extra_cells_message(record[EXTRA])))
             continue
         if not record.get(VALUE) and not record.get(NOTE):
             continue  # a template row left blank: nothing to enter
@@ -282,6 +302,13 @@ def build_preview(*, user, records: Sequence[dict[str, str]]) -> Preview:
         )
     preview.errors.sort(key=lambda error: error.row)
     return preview
+
+
+def _extra_cells_message(extra: str) -> str:
+    return _(
+        "見出しより多くの列があります（「%(extra)s」）。桁区切りのカンマを含む数値（1,234）は"
+        "カンマなしで書くか、セルを引用符で囲んでください。"
+    ) % {"extra": extra[:50]}
 
 
 def _int(text: str) -> int | None:

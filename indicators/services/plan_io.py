@@ -25,6 +25,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils.dateparse import parse_date, parse_datetime
 from simple_history.utils import bulk_create_with_history
 
+from indicators import file_limits
 from indicators.cache import bump_public_cache
 from indicators.models import INDICATOR_DEFINITION_FIELDS, Actual, Indicator, OfficialStatus
 from indicators.spreadsheet_safety import restore, safe_row, xlsx_row
@@ -296,8 +297,7 @@ def _read_rows(book, sheet: Sheet, errors) -> list[tuple[int, dict]]:
     if sheet.name not in book.sheetnames:
         errors.append((sheet.name, 1, "シートがありません。"))
         return []
-    ws = book[sheet.name]
-    rows = ws.iter_rows(values_only=True)
+    rows = file_limits.xlsx_rows(book[sheet.name])
     header = [_text(h) for h in next(rows, ())]
     while header and not header[-1]:
         header.pop()
@@ -314,20 +314,31 @@ def _read_rows(book, sheet: Sheet, errors) -> list[tuple[int, dict]]:
             )
         )
         return []
-    return [
-        (number, dict(zip(header, values, strict=False)))
-        for number, values in enumerate(rows, 2)
-        if any(_text(v) for v in values)
-    ]
+    records = []
+    for number, values in enumerate(rows, 2):
+        if any(_text(v) for v in values[len(header) :]):
+            errors.append((sheet.name, number, "見出しのない列に値があります。"))
+        elif any(_text(v) for v in values):
+            cells = [*values[: len(header)], *[None] * (len(header) - len(values))]
+            records.append((number, dict(zip(header, cells, strict=True))))
+    return records
 
 
 def _read_workbook(data: bytes) -> dict[str, list[tuple[int, dict]]]:
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on a broken file
-        raise PlanImportError([("-", 0, "Excel（.xlsx）ファイルとして読み取れません。")]) from exc
+    """Every sheet's rows, the file bounded by file_limits before and while reading."""
     errors: list[tuple[str, int, str]] = []
-    sheets = {sheet.name: _read_rows(book, sheet, errors) for sheet in SHEETS}
+    sheet = "-"
+    try:
+        book = file_limits.open_xlsx(data)
+        try:
+            sheets = {}
+            for spec in SHEETS:
+                sheet = spec.name
+                sheets[sheet] = _read_rows(book, spec, errors)
+        finally:
+            book.close()
+    except file_limits.FileLimitError as exc:
+        raise PlanImportError([(sheet, 0, str(exc))]) from exc
     if errors:
         raise PlanImportError(errors)
     return sheets
