@@ -22,6 +22,7 @@ from . import file_limits
 from .resources import ActualExportResource
 from .services import imports, workflow
 from .spreadsheet_safety import safe_dataset
+from .values import parse_whole_number
 
 SESSION_KEY = "indicators_actual_upload"
 
@@ -139,10 +140,10 @@ class ActualUploadMixin:
     def template_view(self, request):
         self._check_can_enter(request)
         years = self._years(request)
-        requested = request.GET.get("fiscal_year", "")
+        requested = parse_whole_number(request.GET.get("fiscal_year", ""))
         if not years:
             raise PermissionDenied
-        fiscal_year = int(requested) if requested.isdigit() else years[-1]
+        fiscal_year = requested or years[-1]
         if fiscal_year not in years:
             fiscal_year = years[-1]
         dataset = safe_dataset(imports.template_dataset(user=request.user, fiscal_year=fiscal_year))
@@ -161,9 +162,9 @@ class ActualUploadMixin:
         queryset = self.get_queryset(request).select_related(
             "indicator__project__plan", "indicator__project__department"
         )
-        year = request.GET.get("fiscal_year", "")
-        if year.isdigit():
-            queryset = queryset.filter(fiscal_year=int(year))
+        year = parse_whole_number(request.GET.get("fiscal_year", ""), max_digits=4)
+        if year is not None:
+            queryset = queryset.filter(fiscal_year=year)
         dataset = safe_dataset(
             ActualExportResource().export(queryset.order_by("indicator", "fiscal_year"))
         )

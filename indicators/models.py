@@ -16,10 +16,10 @@ from policies import roles
 from policies.models import localized
 
 from . import achievement
-from .values import format_value, format_value_with_year
+from .values import MAX_DECIMAL_PLACES, MAX_DIGITS, format_value, format_value_with_year
 
-VALUE_DIGITS = 20
-VALUE_DECIMAL_PLACES = 4
+VALUE_DIGITS = MAX_DIGITS
+VALUE_DECIMAL_PLACES = MAX_DECIMAL_PLACES
 
 
 class Direction(models.TextChoices):

@@ -23,6 +23,7 @@ from . import file_limits, reports
 from .models import Actual, ActualState, Indicator
 from .services import carry_over as carry_over_service
 from .services import workflow
+from .values import parse_whole_number
 
 
 def planner_required(view):
@@ -151,7 +152,7 @@ def review_queue(request, slug, year):
 
 
 def _review(request) -> None:
-    ids = [int(pk) for pk in request.POST.getlist("actual") if pk.isdigit()]
+    ids = [pk for pk in map(parse_whole_number, request.POST.getlist("actual")) if pk is not None]
     action = request.POST.get("action")
     if not ids:
         messages.error(request, _("実績を 1 つ以上選んでください。"))
@@ -199,7 +200,7 @@ def comparison(request, slug, year):
     """The year against another (``?with=2023``, the previous year by default)."""
     plan = _plan_and_year(slug, year)
     other = request.GET.get("with", "")
-    other_year = int(other) if other.isdigit() else year - 1
+    other_year = parse_whole_number(other, max_digits=4) or year - 1
     rows = reports.comparison(Indicator.objects.for_plan(plan), other_year, year)
     if request.GET.get("format") == "xlsx":
         return _xlsx(
@@ -223,10 +224,11 @@ def carry_over(request, slug, year):
     successor = getattr(plan, "successor", None)
     if request.method == "POST":
         targets = {
-            int(key.removeprefix("target-")): int(value)
+            parse_whole_number(key.removeprefix("target-")): parse_whole_number(value)
             for key, value in request.POST.items()
-            if key.startswith("target-") and key[7:].isdigit() and value.isdigit()
+            if key.startswith("target-")
         }
+        targets = {key: value for key, value in targets.items() if None not in (key, value)}
         try:
             created = carry_over_service.carry_over(user=request.user, plan=plan, targets=targets)
         except (ValidationError, PermissionDenied) as error:

@@ -25,7 +25,7 @@ from indicators.encodings import EncodingError, decode_upload
 from indicators.models import Actual, ActualState, Indicator
 from indicators.services import workflow
 from indicators.spreadsheet_safety import restore
-from indicators.values import PERCENT_UNITS, ValueParseError, parse_value
+from indicators.values import PERCENT_UNITS, ValueParseError, parse_value, parse_whole_number
 from policies.fiscal_years import FiscalYearError, format_era, parse_fiscal_year
 from policies.models import ReportingYear
 
@@ -312,8 +312,7 @@ def _extra_cells_message(extra: str) -> str:
 
 
 def _int(text: str) -> int | None:
-    text = (text or "").strip()
-    return int(text) if text.isdigit() else None
+    return parse_whole_number(text or "")
 
 
 def confirm(*, user, records: Sequence[dict[str, str]]) -> workflow.SaveResult:

@@ -29,7 +29,7 @@ from indicators import file_limits
 from indicators.cache import bump_public_cache
 from indicators.models import INDICATOR_DEFINITION_FIELDS, Actual, Indicator, OfficialStatus
 from indicators.spreadsheet_safety import restore, safe_row, xlsx_row
-from indicators.values import ValueParseError, parse_value
+from indicators.values import ValueParseError, parse_value, parse_whole_number
 from policies.models import (
     BasicPolicy,
     Department,
@@ -266,9 +266,10 @@ def _from_cell(field: models.Field, value):
         except ValueParseError as exc:
             raise _RowError(f"{field.name}: {exc}") from exc
     if isinstance(field, models.IntegerField):
-        if not text.isdigit():
-            raise _RowError(f"{field.name}: 「{text}」は整数ではありません。")
-        return int(text)
+        number = parse_whole_number(text, max_digits=18)
+        if number is None:
+            raise _RowError(f"{field.name}: 「{text[:50]}」は整数ではありません。")
+        return number
     if isinstance(field, models.DateTimeField):
         parsed = value if isinstance(value, datetime.datetime) else parse_datetime(text)
         if parsed is None:

@@ -26,7 +26,7 @@ from simple_history.utils import bulk_create_with_history
 
 from indicators.cache import bump_public_cache
 from indicators.models import Actual, ActualCorrection, ActualState, Indicator
-from indicators.values import PERCENT_UNITS
+from indicators.values import PERCENT_UNITS, digit_errors
 from policies import roles
 from policies.models import ReportingYear
 
@@ -91,7 +91,7 @@ def value_errors(indicator: Indicator, value: Decimal) -> list[str]:
     """What is wrong with a value for an indicator, whatever screen or file it came from."""
     if not isinstance(value, Decimal) or not value.is_finite():
         return [_("数値を入力してください。")]
-    errors = []
+    errors = digit_errors(value)
     if value < 0:
         errors.append(_("実績値にマイナスの値は入力できません。"))
     if indicator.unit.strip() in PERCENT_UNITS and value > 100:
