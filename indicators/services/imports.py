@@ -180,7 +180,8 @@ def _parse_row(record: dict[str, str], indicator: Indicator) -> tuple[Decimal, l
             _("単位「%(given)s」がこの指標の単位「%(unit)s」と違います。")
             % {"given": parsed.unit, "unit": unit}
         ]
-    return parsed.value, workflow.value_errors(indicator, parsed.value)
+    problems = workflow.value_errors(indicator, parsed.value)
+    return parsed.value, problems + workflow.note_errors(record.get(NOTE, "").strip())
 
 
 def build_preview(*, user, records: Sequence[dict[str, str]]) -> Preview:

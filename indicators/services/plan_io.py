@@ -27,7 +27,14 @@ from simple_history.utils import bulk_create_with_history
 
 from indicators import file_limits
 from indicators.cache import bump_public_cache
-from indicators.models import INDICATOR_DEFINITION_FIELDS, Actual, Indicator, OfficialStatus
+from indicators.models import (
+    INDICATOR_DEFINITION_FIELDS,
+    NOTE_FIELDS,
+    Actual,
+    Indicator,
+    OfficialStatus,
+)
+from indicators.services import workflow
 from indicators.spreadsheet_safety import restore, safe_row, xlsx_row
 from indicators.values import ValueParseError, parse_value, parse_whole_number
 from policies.models import (
@@ -374,6 +381,24 @@ def check_plan(data: bytes) -> dict[str, int]:
     return {sheet.name: len(sheets[sheet.name]) for sheet in SHEETS}
 
 
+def _check_actual(actual: Actual) -> None:
+    """The entry screen's rules for a value and its notes (workflow.value_errors and
+    note_errors): a workbook cannot publish what an officer could not enter."""
+    problems = [
+        f"{name}: {message}"
+        for name in ("value", "published_value")
+        if getattr(actual, name) is not None
+        for message in workflow.value_errors(actual.indicator, getattr(actual, name))
+    ]
+    problems += [
+        f"{name}: {message}"
+        for name in NOTE_FIELDS
+        for message in workflow.note_errors(getattr(actual, name))
+    ]
+    if problems:
+        raise _RowError(" ".join(problems))
+
+
 class _Importer:
     """Checks a sheet's rows in Python (fields, ``clean()``, references, uniqueness within
     the workbook), then writes the sheet with one ``bulk_create`` (and its history). The
@@ -451,6 +476,8 @@ class _Importer:
                 raise _RowError("key が空です。")
         else:
             obj.indicator = self._ref(self.indicators, refs["indicator"], "指標 key")
+            if sheet.model is Actual:
+                _check_actual(obj)
         if sheet.model is Plan:
             obj.full_clean()
         else:

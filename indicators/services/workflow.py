@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from indicators.cache import bump_public_cache
-from indicators.models import Actual, ActualCorrection, ActualState, Indicator
+from indicators.models import NOTE_MAX_LENGTH, Actual, ActualCorrection, ActualState, Indicator
 from indicators.values import PERCENT_UNITS, digit_errors
 from policies import roles
 from policies.models import ReportingYear
@@ -97,6 +97,16 @@ def value_errors(indicator: Indicator, value: Decimal) -> list[str]:
     if indicator.unit.strip() in PERCENT_UNITS and value > 100:
         errors.append(_("割合（%）は 100 以下で入力してください。"))
     return errors
+
+
+def note_errors(text: str | None) -> list[str]:
+    """What is wrong with a note, memo or comment, whatever screen or file it came from."""
+    if text and len(text) > NOTE_MAX_LENGTH:
+        return [
+            _("備考・メモは %(max)d 文字以内にしてください（%(length)d 文字あります）。")
+            % {"max": NOTE_MAX_LENGTH, "length": len(text)}
+        ]
+    return []
 
 
 def needs_note(value: Decimal | None, previous: Decimal | None) -> bool:
@@ -186,7 +196,9 @@ def save_drafts(*, user, fiscal_year: int, entries: Sequence[DraftEntry]) -> Sav
         errors = []
         for entry in entries:
             indicator = indicators[entry.indicator_id]
-            for message in value_errors(indicator, entry.value):
+            problems = value_errors(indicator, entry.value)
+            problems += note_errors(entry.note) + note_errors(entry.internal_note)
+            for message in problems:
                 errors.append(f"{label(indicator)}: {message}")
         if errors:
             raise ValidationError(errors)
