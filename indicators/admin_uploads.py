@@ -2,7 +2,9 @@
 preview and confirmation, and the planners' export. Mixed into ActualAdmin.
 
 The upload is read once; its rows are kept in the session between the preview and the
-confirmation (never trusted: ``imports.confirm`` checks them again before writing)."""
+confirmation (never trusted: ``imports.confirm`` checks them again before writing), with
+the versions of the actuals the preview showed, so that a figure saved by someone else
+meanwhile is refused with their value, never overwritten."""
 
 from __future__ import annotations
 
@@ -96,7 +98,10 @@ class ActualUploadMixin:
         if form.is_bound and form.is_valid():
             preview = imports.build_preview(user=request.user, records=form.records)
             if preview.is_valid:
-                request.session[SESSION_KEY] = form.records
+                request.session[SESSION_KEY] = {
+                    "records": form.records,
+                    "versions": preview.versions,
+                }
             else:
                 request.session.pop(SESSION_KEY, None)
             context.update(title=gettext("取り込みの確認"), preview=preview)
@@ -107,8 +112,8 @@ class ActualUploadMixin:
         self._check_can_enter(request)
         if request.method != "POST":
             return HttpResponseRedirect(reverse("admin:indicators_actual_upload"))
-        records = request.session.pop(SESSION_KEY, None)
-        if not records:
+        pending = request.session.pop(SESSION_KEY, None)
+        if not isinstance(pending, dict) or not pending.get("records"):
             self.message_user(
                 request,
                 gettext("確認中の取り込みがありません。ファイルをもう一度選んでください。"),
@@ -116,7 +121,9 @@ class ActualUploadMixin:
             )
             return HttpResponseRedirect(reverse("admin:indicators_actual_upload"))
         try:
-            result = imports.confirm(user=request.user, records=records)
+            result = imports.confirm(
+                user=request.user, records=pending["records"], versions=pending["versions"]
+            )
         except (ValidationError, PermissionDenied) as error:
             for message in workflow.refusal_messages(error)[:20]:
                 self.message_user(request, message, messages.ERROR)

@@ -68,6 +68,7 @@ class PreviewRow:
     note: str
     old_value: Decimal | None = None
     old_note: str = ""
+    version: int = 0  # the Actual.version previewed; 0 when there was none
 
     @property
     def value_display(self) -> str:
@@ -101,6 +102,15 @@ class Preview:
     @property
     def is_valid(self) -> bool:
         return not self.errors and bool(self.rows)
+
+    @property
+    def versions(self) -> dict[str, int]:
+        """The version of each previewed actual, for ``confirm`` (JSON-ready keys)."""
+        return {_version_key(row.indicator.pk, row.fiscal_year): row.version for row in self.rows}
+
+
+def _version_key(indicator_id: int, fiscal_year: int) -> str:
+    return f"{indicator_id}:{fiscal_year}"
 
 
 # --- reading a file ------------------------------------------------------------------------
@@ -267,7 +277,7 @@ def build_preview(*, user, records: Sequence[dict[str, str]]) -> Preview:
         (a.indicator_id, a.fiscal_year): a
         for a in Actual.objects.for_user(user)
         .filter(fiscal_year__in=years)
-        .only("indicator_id", "fiscal_year", "value", "note", "state")
+        .only("indicator_id", "fiscal_year", "value", "note", "state", "version")
     }
     locked = set(
         ReportingYear.objects.filter(is_locked=True, fiscal_year__in=years).values_list(
@@ -299,7 +309,17 @@ def build_preview(*, user, records: Sequence[dict[str, str]]) -> Preview:
             )
             continue
         preview.rows.append(
-            PreviewRow(row, kind, indicator, fiscal_year, value, note, actual.value, actual.note)
+            PreviewRow(
+                row,
+                kind,
+                indicator,
+                fiscal_year,
+                value,
+                note,
+                actual.value,
+                actual.note,
+                actual.version,
+            )
         )
     preview.errors.sort(key=lambda error: error.row)
     return preview
@@ -316,8 +336,14 @@ def _int(text: str) -> int | None:
     return parse_whole_number(text or "")
 
 
-def confirm(*, user, records: Sequence[dict[str, str]]) -> workflow.SaveResult:
-    """Re-check the previewed rows and save them all as drafts, or raise and save none."""
+def confirm(
+    *, user, records: Sequence[dict[str, str]], versions: dict[str, int] | None = None
+) -> workflow.SaveResult:
+    """Re-check the previewed rows and save them all as drafts, or raise and save none.
+
+    ``versions`` are the previewed ones (``Preview.versions``): an actual saved by someone
+    else since the preview is refused with their value (workflow.EditConflict), as two
+    entry screens refuse each other. None saves without that check (the command line)."""
     preview = build_preview(user=user, records=records)
     if preview.errors:
         raise ValidationError(
@@ -331,8 +357,16 @@ def confirm(*, user, records: Sequence[dict[str, str]]) -> workflow.SaveResult:
     by_year: dict[int, list[workflow.DraftEntry]] = {}
     for row in preview.rows:
         if row.kind != UNCHANGED:
+            expected = None
+            if versions is not None:
+                expected = versions.get(_version_key(row.indicator.pk, row.fiscal_year), 0)
             by_year.setdefault(row.fiscal_year, []).append(
-                workflow.DraftEntry(indicator_id=row.indicator.pk, value=row.value, note=row.note)
+                workflow.DraftEntry(
+                    indicator_id=row.indicator.pk,
+                    value=row.value,
+                    note=row.note,
+                    expected_version=expected,
+                )
             )
     totals = workflow.SaveResult(unchanged=preview.unchanged)
     with transaction.atomic():

@@ -9,7 +9,7 @@ screen and the uploads (indicators/services/imports.py) all go through here.
 Concurrent edits: every write increments ``Actual.version``. A caller that read a row
 passes the version it read (``DraftEntry.expected_version``); the rows are locked with
 SELECT … FOR UPDATE and a changed version is refused with the other person's value
-(``EditConflict``). Uploads pass no version: they state the whole year's figures.
+(``EditConflict``). Uploads pass the versions their preview showed.
 """
 
 from __future__ import annotations
@@ -45,8 +45,8 @@ EDITABLE_STATES = {ActualState.DRAFT, ActualState.RETURNED, ActualState.PUBLISHE
 class DraftEntry:
     """One figure to save as a draft.
 
-    ``expected_version`` is the Actual.version the user's screen showed: 0 when it showed
-    no actual yet, None when no check is wanted (uploads). ``internal_note`` None leaves
+    ``expected_version`` is the Actual.version the user's screen or upload preview showed:
+    0 when it showed no actual yet, None when no check is wanted (the command line). ``internal_note`` None leaves
     the internal note as it is."""
 
     indicator_id: int
