@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -23,6 +25,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A row element of a worksheet's XML, with or without a namespace prefix.
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
 
 
 class FileLimitError(ValueError):
@@ -74,11 +78,13 @@ def _not_xlsx() -> FileLimitError:
 
 def check_xlsx(data: bytes, limits: Limits | None = None) -> None:
     """Refuse an XLSX whose ZIP has too many parts or unpacks to too much, from the ZIP's
-    directory alone (nothing is inflated)."""
+    directory alone (nothing is inflated), then one whose sheets hold too many rows,
+    counted in their raw XML."""
     limits = limits or Limits.from_settings()
     check_size(len(data))
     try:
-        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
         raise _not_xlsx() from exc
     if len(infos) > limits.max_parts:
@@ -98,6 +104,33 @@ def check_xlsx(data: bytes, limits: Limits | None = None) -> None:
                 "size": _megabytes(unpacked),
             }
         )
+    _check_sheet_rows(archive, infos, limits)
+
+
+def _too_many_rows(limits: Limits) -> FileLimitError:
+    return FileLimitError(
+        _("行が多すぎます（見出しを含めて %(limit)d 行まで）。ファイルを分けてください。")
+        % {"limit": limits.max_rows}
+    )
+
+
+def _check_sheet_rows(archive: zipfile.ZipFile, infos, limits: Limits) -> None:
+    """Count each worksheet's row elements in its raw XML (fast, no parsing) and refuse
+    one with more than UPLOAD_MAX_ROWS, before openpyxl reads it row by row."""
+    for info in infos:
+        if not info.filename.startswith("xl/worksheets/"):
+            continue
+        rows, tail = 0, b""
+        try:
+            with archive.open(info) as part:
+                while chunk := part.read(1 << 20):
+                    buffer = tail + chunk
+                    rows += sum(1 for m in _ROW_TAG.finditer(buffer) if m.end() > len(tail))
+                    tail = buffer[-64:]
+        except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError) as exc:
+            raise _not_xlsx() from exc
+        if rows > limits.max_rows:
+            raise _too_many_rows(limits)
 
 
 def open_xlsx(data: bytes, limits: Limits | None = None):
@@ -113,10 +146,7 @@ def open_xlsx(data: bytes, limits: Limits | None = None):
 
 def _check_row(number: int, row, limits: Limits) -> None:
     if number > limits.max_rows:
-        raise FileLimitError(
-            _("行が多すぎます（見出しを含めて %(limit)d 行まで）。ファイルを分けてください。")
-            % {"limit": limits.max_rows}
-        )
+        raise _too_many_rows(limits)
     if len(row) > limits.max_columns:
         raise FileLimitError(
             _("%(row)d 行目: 列が多すぎます（%(limit)d 列まで）。")

@@ -169,3 +169,11 @@ def test_import_plan_command_refuses_a_file_over_the_upload_size(settings, tmp_p
     path.write_bytes(b"x" * 2048)
     with pytest.raises(CommandError, match="ファイルが大きすぎます"):
         call_command("import_plan", str(path))
+
+
+def test_rows_of_a_sheet_are_counted_before_openpyxl_reads_them(settings):
+    settings.UPLOAD_MAX_ROWS = 10
+    data = xlsx([["ID"]] * 11)
+    with pytest.raises(file_limits.FileLimitError, match="10 行まで"):
+        file_limits.check_xlsx(data)
+    file_limits.check_xlsx(xlsx([["ID"]] * 10))
