@@ -109,28 +109,37 @@ def check_xlsx(data: bytes, limits: Limits | None = None) -> None:
 
 def _too_many_rows(limits: Limits) -> FileLimitError:
     return FileLimitError(
-        _("行が多すぎます（見出しを含めて %(limit)d 行まで）。ファイルを分けてください。")
+        _(
+            "行が多すぎます（ファイル全体で、見出しを含めて %(limit)d 行まで）。"
+            "ファイルを分けてください。"
+        )
         % {"limit": limits.max_rows}
     )
 
 
 def _check_sheet_rows(archive: zipfile.ZipFile, infos, limits: Limits) -> None:
-    """Count each worksheet's row elements in its raw XML (fast, no parsing) and refuse
-    one with more than UPLOAD_MAX_ROWS, before openpyxl reads it row by row."""
+    """Count the worksheets' row elements in their raw XML (fast, no parsing) and refuse
+    a workbook with more than UPLOAD_MAX_ROWS in all, before openpyxl reads it."""
+    rows = 0
     for info in infos:
-        if not info.filename.startswith("xl/worksheets/"):
-            continue
-        rows, tail = 0, b""
-        try:
-            with archive.open(info) as part:
-                while chunk := part.read(1 << 20):
-                    buffer = tail + chunk
-                    rows += sum(1 for m in _ROW_TAG.finditer(buffer) if m.end() > len(tail))
-                    tail = buffer[-64:]
-        except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError) as exc:
-            raise _not_xlsx() from exc
-        if rows > limits.max_rows:
-            raise _too_many_rows(limits)
+        if info.filename.startswith("xl/worksheets/"):
+            for found in _row_tags(archive, info):
+                rows += found
+                if rows > limits.max_rows:
+                    raise _too_many_rows(limits)
+
+
+def _row_tags(archive: zipfile.ZipFile, info) -> Iterator[int]:
+    """Row elements in each megabyte of a part (a tag cut between two is counted once)."""
+    tail = b""
+    try:
+        with archive.open(info) as part:
+            while chunk := part.read(1 << 20):
+                buffer = tail + chunk
+                yield sum(1 for m in _ROW_TAG.finditer(buffer) if m.end() > len(tail))
+                tail = buffer[-64:]
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError) as exc:
+        raise _not_xlsx() from exc
 
 
 def open_xlsx(data: bytes, limits: Limits | None = None):

@@ -177,3 +177,17 @@ def test_rows_of_a_sheet_are_counted_before_openpyxl_reads_them(settings):
     with pytest.raises(file_limits.FileLimitError, match="10 行まで"):
         file_limits.check_xlsx(data)
     file_limits.check_xlsx(xlsx([["ID"]] * 10))
+
+
+def test_rows_of_all_sheets_count_together(settings):
+    settings.UPLOAD_MAX_ROWS = 10
+    book = openpyxl.Workbook()
+    for sheet in (book.active, book.create_sheet("second")):
+        for _ in range(6):
+            sheet.append(["ID"])
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(
+        file_limits.FileLimitError, match="ファイル全体で、見出しを含めて 10 行まで"
+    ):
+        file_limits.check_xlsx(out.getvalue())
