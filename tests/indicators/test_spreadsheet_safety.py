@@ -9,7 +9,9 @@ and as a ZIP of CSVs (admin actions) and through ``export_plan``.
 
 import csv
 import io
+import re
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -212,3 +214,26 @@ def test_upload_reads_a_neutralised_csv_note_back(client, hostile_plan):
         {"file": SimpleUploadedFile("a.csv", text.getvalue().encode())},
     )
     assert [r.note for r in response.context["preview"].rows] == [HOSTILE["note"]]
+
+
+WRITERS = re.compile(r"csv\.writer\(|Workbook\(|\.export\(")
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_every_module_that_writes_a_spreadsheet_goes_through_the_safety_module():
+    """A new export path must use spreadsheet_safety (and be added to the tests above)."""
+    writers = {
+        str(path.relative_to(ROOT))
+        for package in ("indicators", "policies", "yumeplan")
+        for path in (ROOT / package).rglob("*.py")
+        if "migrations" not in path.parts and WRITERS.search(path.read_text())
+    }
+    assert writers == {
+        "indicators/admin_uploads.py",
+        "indicators/reports.py",
+        "indicators/services/plan_io.py",
+        "indicators/spreadsheet_safety.py",
+        "yumeplan/public/opendata.py",
+    }
+    for module in writers - {"indicators/spreadsheet_safety.py"}:
+        assert "spreadsheet_safety import" in (ROOT / module).read_text(), module
