@@ -35,6 +35,7 @@ from indicators.models import (
     OfficialStatus,
 )
 from indicators.services import workflow
+from indicators.services.judgements import refresh_plan_judgements
 from indicators.spreadsheet_safety import restore, safe_row, xlsx_row
 from indicators.values import ValueParseError, parse_value, parse_whole_number
 from policies.models import (
@@ -356,10 +357,12 @@ def _import(data: bytes, *, dry_run: bool) -> dict[str, list[tuple[int, dict]]]:
     sheets = _read_workbook(data)
     errors: list[tuple[str, int, str]] = []
     with transaction.atomic():
-        _Importer(sheets, errors).run()
+        importer = _Importer(sheets, errors)
+        importer.run()
         if errors or dry_run:
             transaction.set_rollback(True)
         else:
+            refresh_plan_judgements(importer.plan.pk)
             bump_public_cache()  # a new plan (with its published figures) is public
     if errors:
         raise PlanImportError(errors)

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('indicators', '0012_official_status_date_may_be_unknown'),
+        ('indicators', '0014_fill_judgements'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
