@@ -55,7 +55,7 @@ class Limits:
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):g}MB"
+    return f"{round(size / (1024 * 1024), 1):g}MB"
 
 
 def check_size(size: int) -> None:
