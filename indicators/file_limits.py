@@ -173,6 +173,8 @@ def xlsx_rows(sheet, limits: Limits | None = None) -> Iterator[tuple]:
     """The rows of a read-only worksheet as tuples of values, row 1 first, each checked
     against the limits. A broken sheet is refused as one, never half read."""
     limits = limits or Limits.from_settings()
+    if not hasattr(sheet, "reset_dimensions"):  # no sheet, or a chart sheet: no rows
+        raise _not_xlsx()
     sheet.reset_dimensions()  # never trust the sheet's declared size (it pads every row)
     rows = sheet.iter_rows(values_only=True, max_col=limits.max_columns + 1)
     number = 0

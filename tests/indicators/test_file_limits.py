@@ -191,3 +191,9 @@ def test_rows_of_all_sheets_count_together(settings):
         file_limits.FileLimitError, match="ファイル全体で、見出しを含めて 10 行まで"
     ):
         file_limits.check_xlsx(out.getvalue())
+
+
+@pytest.mark.parametrize("sheet", [None, object()], ids=["no sheet", "chart sheet"])
+def test_a_workbook_without_a_worksheet_is_refused(sheet):
+    with pytest.raises(file_limits.FileLimitError, match="Excel ファイルとして読み取れません"):
+        list(file_limits.xlsx_rows(sheet))
