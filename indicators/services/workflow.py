@@ -439,6 +439,8 @@ def return_to_officer(*, user, actual_ids: Iterable[int], comment: str) -> int:
     comment = comment.strip()
     if not comment:
         raise ValidationError(_("差し戻しの理由を入力してください。"))
+    if note_errors(comment):
+        raise ValidationError(note_errors(comment))
     with transaction.atomic():
         actuals = _lock(actual_ids)
         _check_not_locked({(a.indicator.project.plan_id, a.fiscal_year) for a in actuals})
