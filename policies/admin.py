@@ -3,6 +3,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from indicators.admin import IndicatorInline
+from indicators.admin_summary_import import PlanSummaryImportMixin
 
 from . import roles
 from .admin_plan_io import PlanWorkbookMixin
@@ -10,7 +11,7 @@ from .models import BasicPolicy, Department, Highlight, Measure, Plan, Project, 
 
 
 @admin.register(Plan)
-class PlanAdmin(PlanWorkbookMixin, admin.ModelAdmin):
+class PlanAdmin(PlanSummaryImportMixin, PlanWorkbookMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "slug",

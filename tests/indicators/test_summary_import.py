@@ -3,14 +3,12 @@ XLSX and CP932 CSV, gives the plan of the Kanazawa fixture (``import_summary``).
 
 import csv
 import io
-import os
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
 import openpyxl
 import pytest
-from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from indicators.models import Actual, Indicator, OfficialStatus
@@ -18,38 +16,27 @@ from indicators.services import summary_import
 from indicators.summary_table import SummaryError, read_rows, threshold_range
 from policies.models import BasicPolicy, Highlight, Measure, Plan, Project
 
-SEED_NAME = "000_edc3b00150a32596.txt"
 FIXTURE_SLUG = "kanazawa-yumeplan-2020"
 
 
-def seed_file() -> Path:
-    """The published summary: ../shared/seeds beside the clone (as in CI), else /work/shared."""
-    for folder in (settings.BASE_DIR.parent / "shared" / "seeds", Path("/work/shared/seeds")):
-        if (folder / SEED_NAME).is_file():
-            return folder / SEED_NAME
-    if os.environ.get("CI"):
-        pytest.fail(f"the seed {SEED_NAME} is missing beside the clone (../shared/seeds)")
-    pytest.skip(f"the seed {SEED_NAME} is not on this machine")
+def seed_lines(seed: Path) -> list[list[str]]:
+    return [line.split("\t") for line in seed.read_text(encoding="utf-8").splitlines()]
 
 
-def seed_lines() -> list[list[str]]:
-    return [line.split("\t") for line in seed_file().read_text(encoding="utf-8").splitlines()]
-
-
-def as_xlsx(path: Path) -> Path:
+def as_xlsx(seed: Path, path: Path) -> Path:
     """The seed as a workbook: one row per line, one cell per tab-separated field."""
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "施策達成状況"
-    for cells in seed_lines():
+    for cells in seed_lines(seed):
         sheet.append(cells)
     book.save(path)
     return path
 
 
-def as_csv(path: Path, encoding: str) -> Path:
+def as_csv(seed: Path, path: Path, encoding: str) -> Path:
     text = io.StringIO()
-    csv.writer(text, lineterminator="\r\n").writerows(seed_lines())
+    csv.writer(text, lineterminator="\r\n").writerows(seed_lines(seed))
     # CP932 has no check mark; Excel users type the viewpoints without it.
     content = text.getvalue().replace("✓", "") if encoding == "cp932" else text.getvalue()
     path.write_bytes(content.encode(encoding))
@@ -113,13 +100,13 @@ def kanazawa(db):
 
 
 @pytest.mark.parametrize("form", ["txt", "xlsx", "csv-cp932", "csv-utf-8-sig"])
-def test_the_published_summary_gives_the_fixtures_plan(kanazawa, tmp_path, form):
+def test_the_published_summary_gives_the_fixtures_plan(kanazawa_seed, kanazawa, tmp_path, form):
     if form == "txt":
-        path = seed_file()
+        path = kanazawa_seed
     elif form == "xlsx":
-        path = as_xlsx(tmp_path / "summary.xlsx")
+        path = as_xlsx(kanazawa_seed, tmp_path / "summary.xlsx")
     else:
-        path = as_csv(tmp_path / "summary.csv", form.removeprefix("csv-"))
+        path = as_csv(kanazawa_seed, tmp_path / "summary.csv", form.removeprefix("csv-"))
     output = run(path)
     imported = Plan.objects.get(slug="k")
     assert imported.name == "夢プラン（取込）"
@@ -130,8 +117,8 @@ def test_the_published_summary_gives_the_fixtures_plan(kanazawa, tmp_path, form)
     assert "を作成しました" in output
 
 
-def test_the_public_policy_pages_show_the_same_tables(client, kanazawa):
-    run(seed_file(), name=kanazawa.name)
+def test_the_public_policy_pages_show_the_same_tables(kanazawa_seed, client, kanazawa):
+    run(kanazawa_seed, name=kanazawa.name)
     for number in range(1, 6):
         published = client.get(f"/plans/{FIXTURE_SLUG}/policies/{number}/")
         imported = client.get(f"/plans/k/policies/{number}/")
@@ -141,8 +128,8 @@ def test_the_public_policy_pages_show_the_same_tables(client, kanazawa):
         assert "概ね達成" in html or number != 1
 
 
-def test_the_threshold_range_of_the_seed(db):
-    summary = summary_import.read_summary(seed_file().name, seed_file().read_bytes())
+def test_the_threshold_range_of_the_seed(kanazawa_seed, db):
+    summary = summary_import.read_summary(kanazawa_seed.name, kanazawa_seed.read_bytes())
     found = threshold_range(summary.indicators)
     assert found.lower.value == Fraction(634531, 688518)
     assert found.upper.value == Fraction(40, 41)
@@ -153,8 +140,8 @@ def test_the_threshold_range_of_the_seed(db):
     assert not found.conflicts
 
 
-def test_dry_run_prints_the_range_and_proposal_and_writes_nothing(db):
-    output = run(seed_file(), "--dry-run")
+def test_dry_run_prints_the_range_and_proposal_and_writes_nothing(kanazawa_seed, db):
+    output = run(kanazawa_seed, "--dry-run")
     assert "634,531 ÷ 688,518 ≈ 0.9216（No. 2 利用者数） より大きく" in output
     assert "40 ÷ 41 ≈ 0.9756（No. 4 実施か所数） 以下" in output
     assert "提案する基準（--threshold で変更できます）: 0.95" in output
@@ -163,8 +150,8 @@ def test_dry_run_prints_the_range_and_proposal_and_writes_nothing(db):
     assert not Plan.objects.exists()
 
 
-def test_a_threshold_outside_the_range_lists_the_disagreeing_row(db):
-    output = run(seed_file(), "--threshold", "0.98")
+def test_a_threshold_outside_the_range_lists_the_disagreeing_row(kanazawa_seed, db):
+    output = run(kanazawa_seed, "--threshold", "0.98")
     assert "公表と計算が違う行: 57 行目 実施か所数: 公表 概ね達成、計算 未達成" in output
     plan = Plan.objects.get(slug="k")
     assert plan.achievement_threshold == Decimal("0.98")
@@ -173,8 +160,10 @@ def test_a_threshold_outside_the_range_lists_the_disagreeing_row(db):
     assert status.code == "mostly_achieved" and status.computed == "not_achieved"
 
 
-def test_an_unreadable_row_is_reported_with_its_line_and_nothing_is_written(db, tmp_path):
-    text = seed_file().read_text(encoding="utf-8").replace("150 か所", "百五十 か所")
+def test_an_unreadable_row_is_reported_with_its_line_and_nothing_is_written(
+    kanazawa_seed, db, tmp_path
+):
+    text = kanazawa_seed.read_text(encoding="utf-8").replace("150 か所", "百五十 か所")
     path = tmp_path / "summary.txt"
     path.write_text(text, encoding="utf-8")
     err = io.StringIO()
@@ -184,10 +173,10 @@ def test_an_unreadable_row_is_reported_with_its_line_and_nothing_is_written(db, 
     assert not Plan.objects.exists() and not Project.objects.exists()
 
 
-def test_an_existing_slug_is_refused_and_nothing_is_written(kanazawa):
+def test_an_existing_slug_is_refused_and_nothing_is_written(kanazawa_seed, kanazawa):
     before = Project.objects.count()
     with pytest.raises(CommandError):
-        run(seed_file(), slug=FIXTURE_SLUG)
+        run(kanazawa_seed, slug=FIXTURE_SLUG)
     assert Plan.objects.count() == 1 and Project.objects.count() == before
     assert BasicPolicy.objects.count() == 5
 
