@@ -189,3 +189,21 @@ def test_a_file_over_the_upload_limit_is_refused_before_reading(db, monkeypatch,
         run(path)
     with pytest.raises(SummaryError, match="大きすぎます"):
         read_rows("big.txt", path.read_bytes(), max_bytes=1024)
+
+
+def test_the_made_up_sample_in_fixtures_imports(db, settings):
+    sample = settings.BASE_DIR / "fixtures" / "summary_sample.csv"
+    assert "【サンプルデータ】" in sample.read_text(encoding="utf-8").splitlines()[0]
+    output = run(sample, slug="sample")
+    assert "基本方針 2、基本施策 3、事業 5、指標 5、主な取組実績 2、公式の達成状況 5" in output
+    assert "  3/0 待機児童数: 減少、低いほど良い" in output
+    plan = Plan.objects.get(slug="sample")
+    assert plan.achievement_threshold == Decimal("0.95")
+    added = Project.objects.get(plan=plan, number="R5-1")
+    assert (added.fiscal_year_added, added.summary_order) == (2023, None)
+    assert [h.text for h in added.highlights.all()] == [
+        "生後4か月からの親子を対象とした教室を新たに開きました。"
+    ]
+    assert BasicPolicy.objects.get(plan=plan, number=2).keyword == "のびのび"
+    cumulative = Indicator.objects.get(project__plan=plan, project__number="4")
+    assert cumulative.is_cumulative and cumulative.target_kind == "increase"

@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from indicators.admin_uploads import MAX_UPLOAD_BYTES
+from indicators.models import Direction, TargetKind
 from indicators.services import summary_import
 from indicators.summary_table import ROLE_LABELS, SummaryError
 from policies.fiscal_years import FiscalYearError, format_era, parse_fiscal_year
@@ -134,11 +135,11 @@ class Command(BaseCommand):
             "statuses": "公式の達成状況",
         }
         write("、".join(f"{labels[key]} {count}" for key, count in preview.counts.items()))
+        write("指標（KEY 指標項目: 目標、方向。方向は --direction KEY=down で変えられます）")
         for indicator in summary.indicators:
-            write(
-                f"  {indicator.key} {indicator.name}: {indicator.target_kind.value}, "
-                f"{indicator.direction.value}"
-            )
+            kind = indicator.target_wording or TargetKind(indicator.target_kind.value).label
+            direction = Direction(indicator.direction.value).label
+            write(f"  {indicator.key} {indicator.name}: {kind}、{direction}")
         write(preview.threshold_range.describe())
         for indicator in preview.threshold_range.conflicts:
             write(f"  どの基準でも公表どおりにならない行: {indicator.where} {indicator.name}")
