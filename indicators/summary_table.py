@@ -100,6 +100,31 @@ TARGET_WORDS = {
     "削減": achievement.TargetKind.DECREASE,
 }
 
+_PLAIN_HEADINGS = {  # headings as _fold writes them
+    "NO.": NUMBER,
+    "NO": NUMBER,
+    "番号": NUMBER,
+    "事業番号": NUMBER,
+    "事業名": PROJECT,
+    "指標項目": INDICATOR,
+    "指標名": INDICATOR,
+    "指標": INDICATOR,
+    "基本方針": POLICY,
+    "達成状況": STATUS,
+}
+_SECTIONS = {
+    "基本施策": "measures",
+    "基本方針": "policies",
+    "基本理念": "philosophy",
+    "留意する視点": "viewpoints",
+    "主な取組実績": "highlights",
+}
+_COUNT_FIELDS = {
+    "計": "project_count_total",
+    "計画策定当初": "project_count_initial",
+    "策定後新規実施": "project_count_added",
+}
+
 _CJK = r"\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff01-\uff60"
 _CJK_GAP_RE = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
 _POLICY_RE = re.compile(r"^基本方針\s*(?P<number>[0-9]+)\s*[.:：．]?\s*(?P<title>.+)$")
@@ -108,6 +133,7 @@ _OVERVIEW_POLICY_RE = re.compile(r"^[-・●]\s*(?P<number>[0-9]+)\s+(?P<title>.
 _HIGHLIGHT_RE = re.compile(
     r"^(?:No\.?\s*(?P<number>[0-9]+)|(?P<added>R[0-9]+-[0-9]+))\s+(?P<name>.+)$", re.IGNORECASE
 )
+_PERIOD_LABEL_RE = re.compile(r"^(?:[0-9]+[.．]\s*)?計画期間\s*[:：]?")
 _PERIOD_RE = re.compile(r"(?P<start>[^\s～~〜－-]+)\s*[～~〜－-]\s*(?P<end>[^\s（(]+)")
 _YEAR_HEADING_RE = re.compile(r"^(?P<year>.+?)(?P<what>実績値?|目標値?)$")
 _PROJECT_NUMBER_RE = re.compile(r"^(?:[0-9]+|R[0-9]+-[0-9]+)$")
@@ -342,20 +368,8 @@ def parse_column(heading: str) -> Column | None:
     """What a column heading names: "No." → number, "R 元年実績" / "令和元年度実績" →
     actual 2019, "R6 目標値" → target 2024, … None when it is not a column we know."""
     folded = _fold(heading)
-    plain = {
-        "NO.": NUMBER,
-        "NO": NUMBER,
-        "番号": NUMBER,
-        "事業番号": NUMBER,
-        "事業名": PROJECT,
-        "指標項目": INDICATOR,
-        "指標名": INDICATOR,
-        "指標": INDICATOR,
-        "基本方針": POLICY,
-        "達成状況": STATUS,
-    }
-    if folded in plain:
-        return Column(plain[folded])
+    if folded in _PLAIN_HEADINGS:
+        return Column(_PLAIN_HEADINGS[folded])
     match = _YEAR_HEADING_RE.match(folded)
     if match is None:
         return None
@@ -430,37 +444,21 @@ class _Parser:
 
     def read_text(self, row: Row, text: str):
         plain = text.lstrip("■□◆●").strip()
-        if self.period_next or "計画期間" in plain:
-            if self.read_period(row, plain):
-                return
+        if self.read_period(plain):
+            return
         if match := _POLICY_RE.match(plain):
             self.start_policy(row, int(match["number"]), match["title"])
-            return
-        if plain in {"基本施策", "基本方針", "基本理念", "留意する視点", "主な取組実績"}:
-            self.section = {
-                "基本施策": "measures",
-                "基本方針": "policies",
-                "基本理念": "philosophy",
-                "留意する視点": "viewpoints",
-                "主な取組実績": "highlights",
-            }[plain]
-            self.highlight = None
-            return
-        if plain != text or plain.endswith("概要"):
+        elif plain in _SECTIONS:
+            self.section, self.highlight = _SECTIONS[plain], None
+        elif plain != text or plain.endswith("概要"):
             self.section, self.highlight = "", None  # another ■ heading or a page title
-            return
-        if match := _COUNT_RE.match(plain):
-            field_name = {
-                "計": "project_count_total",
-                "計画策定当初": "project_count_initial",
-                "策定後新規実施": "project_count_added",
-            }[match["what"]]
-            self.overview[field_name] = int(re.sub(r"\s", "", match["digits"]))
-            return
-        if match := _SUCCESSOR_RE.search(plain):
+        elif match := _COUNT_RE.match(plain):
+            digits = re.sub(r"\s", "", match["digits"])  # "4 1 2": PDF text spaces digits
+            self.overview[_COUNT_FIELDS[match["what"]]] = int(digits)
+        elif match := _SUCCESSOR_RE.search(plain):
             self.overview["successor_name"] = match["name"]
-            return
-        self.read_section_text(row, text)
+        else:
+            self.read_section_text(row, text)
 
     def read_section_text(self, row: Row, text: str):
         if self.section == "philosophy":
@@ -484,15 +482,22 @@ class _Parser:
         elif self.section == "highlights":
             self.read_highlight(row, text)
 
-    def read_period(self, row: Row, text: str) -> bool:
-        match = _PERIOD_RE.search(text.replace("計画期間", "").strip())
-        if match is None:
-            self.period_next = "計画期間" in text
-            return self.period_next
+    def read_period(self, text: str) -> bool:
+        """Read "計画期間 令和2年度～令和6年度", or the label and the years on the next line;
+        True when the line was (part of) the period."""
+        label = _PERIOD_LABEL_RE.match(text)
+        if not (label or self.period_next):
+            return False
         self.period_next = False
+        match = _PERIOD_RE.match(text[label.end() :].strip() if label else text)
+        if match is None:
+            self.period_next = label is not None  # the years follow on the next line
+            return self.period_next
         try:
             start, end = parse_fiscal_year(match["start"]), parse_fiscal_year(match["end"])
         except FiscalYearError as exc:
+            if label is None:
+                return False  # not a period after all
             raise _RowError(f"計画期間: {exc}") from exc
         self.start = self.start or start
         self.end = self.end or end
