@@ -358,6 +358,11 @@ def _join_lines(lines: list[str]) -> str:
     return text
 
 
+def _is_heading(text: str) -> bool:
+    """A ■ heading or a basic policy's heading: never a table row."""
+    return text.startswith(("■", "□")) or _POLICY_RE.match(text) is not None
+
+
 def _unbold(text: str) -> tuple[str, str]:
     """A title with its emphasised word marked ``**…**`` (PDF text): (title, keyword)."""
     match = re.search(r"\*\*(.+?)\*\*", text)
@@ -425,31 +430,40 @@ class _Parser:
 
     def read(self, row: Row):
         filled = row.filled
+        heading = _is_heading(" ".join(filled))
         if len(filled) >= 2 and self.header_columns(row) is not None:
             self.read_header(row)
-        elif self.table is not None and len(filled) >= 2:
+        elif self.table is not None and len(filled) >= 2 and not (heading and self.headed):
             self.read_table_row(row)
         elif not filled:
+            self.table = None  # a blank row ends a table
             if self.highlight:
-                self.highlight = None  # a blank line ends a highlight's paragraph
-        elif len(filled) >= 3:
+                self.highlight = None  # and a highlight's paragraph
+        elif len(filled) >= 3 and not heading:
             raise _RowError(
-                f"表の見出し行（No. | 事業名 | 指標項目 | …）より前に表の行があります: {' | '.join(filled)}"
+                "表の見出し行（No. | 事業名 | 指標項目 | …）より前に表の行があります: "
+                + " | ".join(filled)
             )
         else:
             self.table = None
             self.read_text(row, " ".join(filled))
 
+    @property
+    def headed(self) -> bool:
+        """Whether the table's policies come from headings (no 基本方針 column)."""
+        return self.table is not None and POLICY not in {c.role for c in self.table.columns}
+
     # -- text outside tables ------------------------------------------------------------------
 
     def read_text(self, row: Row, text: str):
         plain = text.lstrip("■□◆●").strip()
+        first_word = plain.split()[0] if plain else ""
         if self.read_period(plain):
             return
         if match := _POLICY_RE.match(plain):
             self.start_policy(row, int(match["number"]), match["title"])
-        elif plain in _SECTIONS:
-            self.section, self.highlight = _SECTIONS[plain], None
+        elif first_word in _SECTIONS:  # "■ 主な取組実績", "■ 主な取組実績 （抜粋）"
+            self.section, self.highlight = _SECTIONS[first_word], None
         elif plain != text or plain.endswith("概要"):
             self.section, self.highlight = "", None  # another ■ heading or a page title
         elif match := _COUNT_RE.match(plain):

@@ -315,3 +315,36 @@ def test_files_are_bounded_before_parsing():
         read_rows("t.xlsx", b"not a zip", max_bytes=LIMIT)
     with pytest.raises(SummaryError, match="文字コード"):
         read_rows("t.csv", b"\xff\xfe\x00x", max_bytes=LIMIT)
+
+
+def test_a_heading_or_a_blank_row_ends_a_table():
+    rows = [
+        ["計画期間", "令和2年度～令和6年度"],
+        ["基本方針 1", "人と人がつながるまちへ"],
+        HEADER.split("\t"),
+        ["1", "事業", "指標", "145 か所", "現状維持", "150 か所", "達成"],
+        ["基本方針 2", "はぐくむまちへ"],
+        HEADER.split("\t"),
+        ["2", "事業二", "指標", "1 人", "2 人", "2 人", "達成"],
+        [],
+        ["■ 主な取組実績", "（抜粋）"],
+        ["No. 2 事業二"],
+        ["本文。"],
+    ]
+    text = "\n".join(",".join(cells) for cells in rows)
+    summary = parse_summary(read_rows("t.csv", text.encode(), max_bytes=LIMIT))
+    assert [(p.number, p.title) for p in summary.policies] == [
+        (1, "人と人がつながるまちへ"),
+        (2, "はぐくむまちへ"),
+    ]
+    assert summary.policies[1].projects[0].highlights == ["本文。"]
+
+
+def test_stray_marks_and_page_titles_are_ignored():
+    summary = table(
+        "1\t事業\t指標\t145 か所\t現状維持\t150 か所\t達成",
+        "■",
+        "□ 参考",
+        "夢プラン 施策達成状況概要",
+    )
+    assert len(summary.indicators) == 1
