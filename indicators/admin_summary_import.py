@@ -113,11 +113,13 @@ def _shown(row: summary_table.IndicatorRow, value: Decimal | None) -> str:
     return "" if value is None else format_value(value, row.unit, row.decimals)
 
 
-def _baseline_shown(row: summary_table.IndicatorRow) -> str:
+def _baseline_shown(row: summary_table.IndicatorRow, plan_baseline_year: int) -> str:
+    """As the public table shows it: the year only when it is not the plan's baseline year."""
     if row.baseline_value is None:
         return ""
     decimals = row.decimals if row.baseline_decimals is None else row.baseline_decimals
-    return format_value_with_year(row.baseline_value, row.unit, decimals, row.baseline_fiscal_year)
+    year = row.baseline_fiscal_year if row.baseline_fiscal_year != plan_baseline_year else None
+    return format_value_with_year(row.baseline_value, row.unit, decimals, year)
 
 
 def _indicator_rows(preview: summary_import.Preview) -> list[dict]:
@@ -133,7 +135,7 @@ def _indicator_rows(preview: summary_import.Preview) -> list[dict]:
                         "indicator": row,
                         "policy": policy.number,
                         "project": project,
-                        "baseline": _baseline_shown(row),
+                        "baseline": _baseline_shown(row, preview.summary.baseline_fiscal_year),
                         "target": row.target_wording or _shown(row, row.target_value),
                         "actual": _shown(row, row.actuals.get(row.target_fiscal_year)),
                         "published": _label(row.published_status),

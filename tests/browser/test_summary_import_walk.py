@@ -55,3 +55,19 @@ def test_planner_previews_corrects_and_confirms_a_summary(
     table = page.locator("table").first.inner_text()
     assert "688,518 人" in table and "概ね達成" in table
     assert [e for e in console_errors if "Content Security Policy" in e] == []
+
+
+def test_the_upload_and_preview_have_no_serious_violation(
+    live_server, sign_in, axe_page, serious_violations, make_user, kanazawa_seed
+):
+    make_user("planner", username="planner")
+    sign_in(axe_page, "planner")
+    axe_page.goto(live_server.url + "/admin/policies/plan/summary/")
+    assert serious_violations(axe_page) == []
+    axe_page.set_input_files("input[name=file]", str(kanazawa_seed))
+    axe_page.fill("input[name=slug]", "k")
+    axe_page.fill("input[name=name]", "夢プラン")
+    axe_page.fill("input[name=threshold]", "0.98")  # with a disagreeing row listed
+    axe_page.get_by_role("button", name="確認する").click()
+    axe_page.wait_for_selector("table.summary-disagreements")
+    assert serious_violations(axe_page) == []

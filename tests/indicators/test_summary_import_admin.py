@@ -75,7 +75,7 @@ def test_the_planner_corrects_a_column_and_a_direction_before_confirming(planner
         reverse(UPLOAD), {**OPTIONS, **corrections, "threshold": "0.9", "_preview": "1"}
     )
     (row,) = response.context["indicator_rows"]
-    assert row["baseline"] == "10 人 (R元年)"
+    assert row["baseline"] == "10 人"  # the plan's baseline year, R元年, goes unsaid
     assert (row["published"], row["computed"], row["differs"]) == ("概ね達成", "未達成", True)
     assert "5 ÷ 6 ≈ 0.8333" in response.content.decode()
     assert response.context["preview"].proposed_threshold == Decimal("0.833")
