@@ -348,3 +348,22 @@ def test_stray_marks_and_page_titles_are_ignored():
         "夢プラン 施策達成状況概要",
     )
     assert len(summary.indicators) == 1
+
+
+def test_an_xlsx_error_names_the_sheet_and_row():
+    book = openpyxl.Workbook()
+    book.active.title = "方針1"
+    for cells in (["計画期間 R2～R6"], ["基本方針 1 方針"], HEADER.split("\t")):
+        book.active.append(cells)
+    book.active.append(["1", "事業", "指標", 145, "現状維持", 150, "達成"])
+    second = book.create_sheet("方針2")
+    second.append(["基本方針 2 方針二"])
+    second.append(HEADER.split("\t"))
+    second.append(["2", "事業二", "指標", "1 人", "2 人", "二 人", "達成"])
+    data = io.BytesIO()
+    book.save(data)
+    with pytest.raises(SummaryError) as error:
+        parse_summary(read_rows("t.xlsx", data.getvalue(), max_bytes=LIMIT))
+    assert error.value.errors == [
+        ("シート「方針2」3 行目", "R6実績: 「二 人」は数値として読み取れません。")
+    ]
