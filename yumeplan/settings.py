@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "axes",
     "policies",
     "indicators",
+    "yumeplan.public",
 ]
 
 MIDDLEWARE = [

@@ -7,7 +7,6 @@ import pytest
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-
 def check(page, serious_violations, live_server, paths):
     found = {}
     for path in paths:
