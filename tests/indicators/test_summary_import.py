@@ -226,3 +226,18 @@ def test_writing_takes_the_same_queries_whatever_the_size(
         summary = summary_import.read_summary(path.name, path.read_bytes())
         with django_assert_num_queries(QUERIES):
             summary_import.create_plan(summary, slug=slug, name=slug, threshold=Decimal("0.95"))
+
+
+def test_in_a_terminal_the_planner_confirms_the_proposed_threshold(db, kanazawa_seed, monkeypatch):
+    from indicators.management.commands import import_summary
+
+    monkeypatch.setattr(import_summary.Command, "stdin_is_terminal", staticmethod(lambda: True))
+    answers = iter(["n", "y"])
+    monkeypatch.setattr("builtins.input", lambda prompt: next(answers))
+    with pytest.raises(CommandError, match="中止しました"):
+        run(kanazawa_seed)
+    assert not Plan.objects.exists()
+    run(kanazawa_seed)
+    assert Plan.objects.get(slug="k").achievement_threshold == Decimal("0.95")
+    run(kanazawa_seed, "--no-input", slug="k2")  # never asks: the iterator is exhausted
+    assert Plan.objects.filter(slug="k2").exists()
