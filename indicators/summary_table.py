@@ -397,6 +397,39 @@ class _RowError(Exception):
     pass
 
 
+class _Cells:
+    """The value cells of one indicator's row, read one by one."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.baseline: ParsedValue | None = None
+        self.baseline_year: int | None = None
+        self.target: ParsedValue | None = None
+        self.target_year: int | None = None
+        self.target_kind = achievement.TargetKind.NUMERIC
+        self.wording = ""
+        self.actuals: dict[int, ParsedValue] = {}
+
+    def read(self, column: Column, text: str):
+        if column.role == TARGET:
+            self.target_year = column.year
+            kind = TARGET_WORDS.get(_fold(text))
+            if kind is not None:
+                self.target_kind, self.wording = kind, text.strip()
+            elif not text:
+                raise _RowError(f"{self.name}: 目標値が空です。")
+            else:
+                self.target, self.target_year = _value(text, column.year, "目標値")
+        elif not text:
+            return
+        elif column.role == BASELINE:
+            self.baseline, self.baseline_year = _value(text, column.year, "基準値")
+        else:
+            assert column.year is not None
+            parsed, year = _value(text, column.year, f"{format_era(column.year)}実績")
+            self.actuals[year] = parsed
+
+
 # --- the parser --------------------------------------------------------------------------------
 
 
@@ -657,29 +690,15 @@ class _Parser:
         return 1 + max((p.summary_order or 0 for p in self.policy.projects), default=0)
 
     def read_indicator(self, row: Row, name: str, values, status_text: str) -> IndicatorRow:
-        baseline = target = None
-        target_year = None
-        target_kind, wording = achievement.TargetKind.NUMERIC, ""
-        actuals: dict[int, ParsedValue] = {}
-        baseline_year = None
+        cells = _Cells(name)
         for column, text in values:
-            role = column.role
-            if role == TARGET:
-                target_year = column.year
-                kind = TARGET_WORDS.get(_fold(text))
-                if kind is not None:
-                    target_kind, wording = kind, text.strip()
-                elif not text:
-                    raise _RowError(f"{name}: 目標値が空です。")
-                else:
-                    target, target_year = _value(text, column.year, "目標値")
-            elif not text:
-                continue
-            elif role == BASELINE:
-                baseline, baseline_year = _value(text, column.year, "基準値")
-            else:
-                parsed, year = _value(text, column.year, f"{format_era(column.year)}実績")
-                actuals[year] = parsed
+            cells.read(column, text)
+        baseline, target, target_year, actuals = (
+            cells.baseline,
+            cells.target,
+            cells.target_year,
+            cells.actuals,
+        )
         units = {v.unit for v in (baseline, target, *actuals.values()) if v is not None and v.unit}
         if len(units) > 1:
             raise _RowError(f"{name}: 単位がそろっていません（{'、'.join(sorted(units))}）。")
@@ -704,16 +723,16 @@ class _Parser:
             baseline_decimals=(
                 baseline.decimals if baseline and baseline.decimals != decimals else None
             ),
-            baseline_fiscal_year=baseline_year if baseline else None,
-            target_kind=target_kind,
-            target_wording=wording,
+            baseline_fiscal_year=cells.baseline_year if baseline else None,
+            target_kind=cells.target_kind,
+            target_wording=cells.wording,
             target_value=target.value if target else None,
             target_fiscal_year=target_year,
             actuals={year: value.value for year, value in actuals.items()},
             published_status=status,
             direction=(
                 achievement.Direction.DOWN
-                if target_kind is achievement.TargetKind.DECREASE
+                if cells.target_kind is achievement.TargetKind.DECREASE
                 else achievement.Direction.UP
             ),
             is_cumulative="累計" in name,
