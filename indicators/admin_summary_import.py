@@ -220,13 +220,29 @@ class PlanSummaryImportMixin:
             return None, None, error.errors
         return summary, summary_import.build_preview(summary, form.cleaned_data["threshold"]), []
 
+    def _check(self, request, form, summary, preview) -> list[tuple[str, str]]:
+        """What writing would refuse (an existing slug, a name too long), by a dry run."""
+        try:
+            summary_import.create_plan(
+                summary,
+                slug=form.cleaned_data["slug"],
+                name=form.cleaned_data["name"],
+                threshold=preview.threshold,
+                user=request.user,
+                dry_run=True,
+            )
+        except summary_table.SummaryError as error:
+            return error.errors
+        return []
+
     def _summary_preview(self, request, form, errors=()):
         context = self._summary_context(request, form=form, errors=list(errors))
         if form.is_valid() and not errors:
             summary, preview, errors = self._read(request, form)
-            context["errors"] = errors
             if preview is not None:
+                errors = self._check(request, form, summary, preview)
                 context.update(_preview_context(form, summary, preview))
+            context["errors"] = errors
         return TemplateResponse(request, TEMPLATES + "preview.html", context)
 
     def summary_confirm_view(self, request):

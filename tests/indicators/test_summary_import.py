@@ -180,6 +180,8 @@ def test_an_unreadable_row_is_reported_with_its_line_and_nothing_is_written(
 def test_an_existing_slug_is_refused_and_nothing_is_written(kanazawa_seed, kanazawa):
     before = Project.objects.count()
     with pytest.raises(CommandError):
+        run(kanazawa_seed, "--dry-run", slug=FIXTURE_SLUG)  # the dry run checks it too
+    with pytest.raises(CommandError):
         run(kanazawa_seed, slug=FIXTURE_SLUG)
     assert Plan.objects.count() == 1 and Project.objects.count() == before
     assert BasicPolicy.objects.count() == 5

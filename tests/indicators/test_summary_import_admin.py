@@ -103,7 +103,8 @@ def test_an_unreadable_row_is_listed_and_nothing_is_written(planner_client):
 
 def test_an_existing_slug_is_refused_at_confirmation(planner_client, build_plan):
     build_plan(slug="k")
-    upload(planner_client, SMALL)
+    preview = upload(planner_client, SMALL).content.decode()
+    assert "スラッグ" in preview and "確定して作成する" not in preview
     response = planner_client.post(reverse(CONFIRM), {**OPTIONS, "threshold": "0.95"})
     assert response.status_code == 200
     assert "スラッグ" in response.content.decode()

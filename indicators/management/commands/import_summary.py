@@ -87,19 +87,23 @@ class Command(BaseCommand):
         preview = summary_import.build_preview(summary, threshold)
         self.print_preview(preview, proposed=threshold is None)
         if options["dry_run"]:
-            self.stdout.write("--dry-run: 何も保存していません。")
+            self.create(summary, slug, name, preview.threshold, dry_run=True)
+            self.stdout.write("--dry-run: 保存できることを確かめました。何も保存していません。")
             return
         if threshold is None and options["interactive"] and self.stdin_is_terminal():
             answer = input(f"概ね達成の基準 {preview.threshold} で作成しますか？ [y/N] ")
             if answer.strip().lower() not in {"y", "yes"}:
                 raise CommandError("中止しました。何も保存していません。")
+        plan = self.create(summary, slug, name, preview.threshold, dry_run=False)
+        self.stdout.write(self.style.SUCCESS(f"計画「{plan.name}」（{plan.slug}）を作成しました。"))
+
+    def create(self, summary, slug, name, threshold, *, dry_run: bool):
         try:
-            plan = summary_import.create_plan(
-                summary, slug=slug, name=name, threshold=preview.threshold
+            return summary_import.create_plan(
+                summary, slug=slug, name=name, threshold=threshold, dry_run=dry_run
             )
         except SummaryError as error:
             self.fail(error, "保存できない行があるため、何も保存していません。")
-        self.stdout.write(self.style.SUCCESS(f"計画「{plan.name}」（{plan.slug}）を作成しました。"))
 
     @staticmethod
     def stdin_is_terminal() -> bool:
