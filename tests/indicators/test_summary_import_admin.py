@@ -4,6 +4,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from indicators.admin_summary_import import SESSION_KEY
@@ -129,3 +131,18 @@ def test_officers_may_not_use_it(client, make_user):
 def test_superusers_may_use_it(client, make_user):
     client.force_login(make_user("admin"))
     assert client.get(reverse(UPLOAD)).status_code == 200
+
+
+def test_the_preview_takes_the_same_queries_whatever_the_size(
+    planner_client, kanazawa_seed, settings
+):
+    """Session, user and the dry-run write: a fixed number, not one per row (the made-up
+    sample and the Kanazawa table both have measures and highlights)."""
+    sample = settings.BASE_DIR / "fixtures" / "summary_sample.csv"
+    upload(planner_client, SMALL)  # the session and the public version row exist
+    counts = []
+    for path in (sample, kanazawa_seed):
+        with CaptureQueriesContext(connection) as queries:
+            assert upload(planner_client, path.read_bytes(), name=path.name).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= 40
