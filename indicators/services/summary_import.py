@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from simple_history.utils import bulk_create_with_history
 
-from indicators import summary_table
+from indicators import achievement, summary_table
 from indicators.admin_uploads import MAX_UPLOAD_BYTES
 from indicators.cache import bump_public_cache
 from indicators.models import Actual, ActualState, Indicator, OfficialStatus
@@ -26,6 +26,7 @@ from indicators.summary_table import Summary, SummaryError
 from policies.fiscal_years import parse_fiscal_year
 from policies.models import ADDED_PROJECT_NUMBER, BasicPolicy, Highlight, Measure, Plan, Project
 
+# The reason of an official status taken from the table, as the Kanazawa fixture has it.
 OFFICIAL_REASON = "施策達成状況概要で公表された達成状況"
 BATCH = 500
 
@@ -68,7 +69,7 @@ def read_summary(
     summary = summary_table.parse_summary(rows, start=start, end=end, mapping=mapping)
     for indicator in summary.indicators:
         if directions and indicator.key in directions:
-            indicator.direction = summary_table.achievement.Direction(directions[indicator.key])
+            indicator.direction = achievement.Direction(directions[indicator.key])
     return summary
 
 
