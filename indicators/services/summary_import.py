@@ -21,6 +21,7 @@ from indicators import achievement, summary_table
 from indicators.admin_uploads import MAX_UPLOAD_BYTES
 from indicators.cache import bump_public_cache
 from indicators.models import Actual, ActualState, Indicator, OfficialStatus
+from indicators.services.judgements import refresh_plan_judgements
 from indicators.services.workflow import refusal_messages
 from indicators.summary_table import Summary, SummaryError
 from policies.fiscal_years import parse_fiscal_year
@@ -111,6 +112,7 @@ def create_plan(
         if errors or dry_run:
             transaction.set_rollback(True)
         else:
+            refresh_plan_judgements(plan.pk)  # bulk inserts send no signals
             bump_public_cache()  # a new plan with published figures is public
     if errors:
         raise SummaryError(errors)
