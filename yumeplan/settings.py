@@ -6,6 +6,8 @@ DATABASE_URL  database (default: SQLite file ``db.sqlite3`` in the project folde
 SECRET_KEY    required unless DEBUG is on.
 DEBUG         "1"/"true" turns on development mode.
 ALLOWED_HOSTS comma-separated host names (default with DEBUG: localhost names only).
+TRUSTED_PROXY_COUNT  how many reverse proxies in front of the app append to
+              X-Forwarded-For (default 0: the header is ignored, REMOTE_ADDR is the client).
 """
 
 import os
@@ -83,8 +85,10 @@ MIDDLEWARE = [
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one user name
 # from one address, that pair is refused for LOGIN_LOCKOUT_MINUTES. Keyed by the pair, not
 # the address alone, so one officer's typos never lock out a whole city hall behind one
-# NAT address. Behind a reverse proxy REMOTE_ADDR is the proxy's: the lock then works per
-# user name. Successful logins are kept in the admin's access log (who signed in, when).
+# NAT address. Behind a reverse proxy REMOTE_ADDR is the proxy's: set TRUSTED_PROXY_COUNT to
+# the number of proxies that append to X-Forwarded-For, and the client's address is read
+# from there (yumeplan/client_address.py); with 0 the header is ignored, so a client cannot
+# dodge the lock by sending one. Successful logins are kept in the admin's access log.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -94,6 +98,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "yumeplan.views.login_locked_out"
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "yumeplan.client_address.client_address"
 
 ROOT_URLCONF = "yumeplan.urls"
 
