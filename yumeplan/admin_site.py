@@ -18,10 +18,26 @@ def _is_valid_key(field, value: str) -> bool:
 
 
 class YumeplanAdminSite(admin.AdminSite):
-    """Every ModelAdmin's change, history and delete views take the object id from the URL
+    """The sign-in's second step lives here (yumeplan/second_factor_views.py).
+
+    Every ModelAdmin's change, history and delete views take the object id from the URL
     (``<path:object_id>/change/``). A malformed one ("abc", or a relative URL resolved
     under a change page) makes some querysets raise ValueError, a 500: refuse it here with
     404, for every registered model at once, after the sign-in check."""
+
+    def get_urls(self):
+        from django.urls import path
+
+        from . import second_factor_views as views
+
+        steps = [
+            ("second-factor/", views.verify, "second_factor_verify"),
+            ("second-factor/enrol/", views.enrol, "second_factor_enrol"),
+            ("second-factor/enrol/qr.svg", views.qr_code, "second_factor_qr"),
+            ("second-factor/recovery-codes/", views.recovery_codes, "second_factor_recovery_codes"),
+        ]
+        own = [path(route, self.admin_view(view), name=name) for route, view, name in steps]
+        return own + super().get_urls()
 
     def admin_view(self, view, cacheable=False):
         model_admin = getattr(view, "__self__", None)

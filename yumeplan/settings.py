@@ -8,6 +8,10 @@ DEBUG         "1"/"true" turns on development mode.
 ALLOWED_HOSTS comma-separated host names (default with DEBUG: localhost names only).
 TRUSTED_PROXY_COUNT  how many reverse proxies in front of the app append to
               X-Forwarded-For (default 0: the header is ignored, REMOTE_ADDR is the client).
+OTP_REQUIRED_FOR_OFFICERS  "1" makes officers sign in with a second factor too (planners
+              and superusers always do).
+SESSION_IDLE_MINUTES  a signed-in session ends after this many minutes without a request
+              (default 120), and when the browser closes.
 """
 
 import os
@@ -63,6 +67,9 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "policies",
     "indicators",
 ]
@@ -76,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "yumeplan.middleware.SecondFactorMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -100,6 +109,20 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "yumeplan.views.login_locked_out"
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "yumeplan.client_address.client_address"
+
+# Second factor (django-otp): planners and superusers, who approve and publish official
+# figures, confirm each sign-in with a code from an authenticator app (TOTP) or a one-time
+# recovery code (policies/second_factor.py, yumeplan/middleware.py). Officers too with
+# OTP_REQUIRED_FOR_OFFICERS. Wrong codes are throttled by django-otp (1, 2, 4, … seconds).
+OTP_REQUIRED_FOR_OFFICERS = env_bool("OTP_REQUIRED_FOR_OFFICERS", False)
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Yumeplan")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# Staff sessions end after SESSION_IDLE_MINUTES without a request (each request moves the
+# expiry on) and when the browser closes. Public pages open no session.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "120")) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 ROOT_URLCONF = "yumeplan.urls"
 
