@@ -31,10 +31,9 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
 
     from indicators.models import Actual, Indicator
-    from indicators.services import imports
+    from indicators.services import imports, plan_io
     from policies import roles
     from policies.models import BasicPolicy, Plan, Project
-    from policies.services import plan_io
 
     roles.ensure_roles()
     planner = get_user_model().objects.create_user("bench-planner", is_staff=True)

@@ -6,9 +6,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from policies import admin as policies_admin
 from policies import roles
+from policies.models import Plan, Project
 
 from .admin_entry import ActualEntryMixin
+from .admin_plan_io import PlanWorkbookMixin
 from .admin_uploads import ActualUploadMixin
 from .forms import CommentForm
 from .models import (
@@ -26,7 +29,6 @@ from .services import workflow
 admin.site.index_template = "admin/indicators/site_index.html"
 
 
-
 class ReadOnlyAdminMixin:
     """For records only the app writes (corrections, reminders): nobody adds, changes or
     deletes them by hand; those with the view permission read them."""
@@ -39,6 +41,7 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
 
 class IndicatorInline(admin.StackedInline):
     """Indicators shown on their project's page, so a project reads and edits as one."""
@@ -339,3 +342,22 @@ class ReminderLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["department__name", "plan__name", "recipients"]
     list_select_related = ["plan", "department"]
     date_hierarchy = "sent_on"
+
+
+# The plan structure's admin (policies.admin) knows nothing of figures. The plan gains its
+# whole-plan workbook (indicators and actuals included) and the project its indicators here,
+# by extending the registered admins the way Django's documentation extends UserAdmin.
+admin.site.unregister(Plan)
+
+
+@admin.register(Plan)
+class PlanAdmin(PlanWorkbookMixin, policies_admin.PlanAdmin):
+    pass
+
+
+admin.site.unregister(Project)
+
+
+@admin.register(Project)
+class ProjectAdmin(policies_admin.ProjectAdmin):
+    inlines = [IndicatorInline, *policies_admin.ProjectAdmin.inlines]

@@ -58,11 +58,7 @@ class ActualEntryMixin:
         )
         start = min(p.start_fiscal_year for p in plans)
         previous_years = list(range(start, fiscal_year))
-        indicators = (
-            Indicator.objects.for_user(user)
-            .with_yearly_data()
-            .in_plan_order()
-        )
+        indicators = Indicator.objects.for_user(user).with_yearly_data().in_plan_order()
         submitting = request.POST.get("action") == "submit"
         form = YearEntryForm(
             request.POST or None,

@@ -12,7 +12,16 @@ from policies.models import BasicPolicy, Department, Highlight, Measure, Plan, P
 from .cache import bump_public_cache
 from .models import Indicator, OfficialStatus
 
-PUBLIC_MODELS = [Plan, BasicPolicy, Measure, Project, Department, Highlight, Indicator, OfficialStatus]
+PUBLIC_MODELS = [
+    Plan,
+    BasicPolicy,
+    Measure,
+    Project,
+    Department,
+    Highlight,
+    Indicator,
+    OfficialStatus,
+]
 
 
 def public_content_changed(sender, **kwargs):

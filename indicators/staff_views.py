@@ -84,7 +84,9 @@ def trajectory(request, slug, year):
     return render(
         request,
         "indicators/staff/trajectory.html",
-        _context(request, plan, year, _("目標への軌道から外れた指標"), "staff:trajectory", rows=rows),
+        _context(
+            request, plan, year, _("目標への軌道から外れた指標"), "staff:trajectory", rows=rows
+        ),
     )
 
 
@@ -210,7 +212,9 @@ def comparison(request, slug, year):
     return render(
         request,
         "indicators/staff/comparison.html",
-        _context(request, plan, year, _("年度比較"), "staff:comparison", rows=rows, other_year=other_year),
+        _context(
+            request, plan, year, _("年度比較"), "staff:comparison", rows=rows, other_year=other_year
+        ),
     )
 
 

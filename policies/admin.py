@@ -2,15 +2,12 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from indicators.admin import IndicatorInline
-
 from . import roles
-from .admin_plan_io import PlanWorkbookMixin
 from .models import BasicPolicy, Department, Highlight, Measure, Plan, Project, ReportingYear
 
 
 @admin.register(Plan)
-class PlanAdmin(PlanWorkbookMixin, admin.ModelAdmin):
+class PlanAdmin(admin.ModelAdmin):
     list_display = [
         "name",
         "slug",
@@ -124,7 +121,7 @@ class ProjectAdmin(roles.DepartmentScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["number", "name", "name_en", "indicators__name"]
     list_select_related = ["basic_policy", "measure", "department"]
     autocomplete_fields = ["basic_policy", "measure", "department"]
-    inlines = [IndicatorInline, HighlightInline]
+    inlines = [HighlightInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(indicator_count=Count("indicators"))

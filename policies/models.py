@@ -105,7 +105,7 @@ class Plan(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("policies:plan_detail", kwargs={"slug": self.slug})
+        return reverse("public:plan_detail", kwargs={"slug": self.slug})
 
     @property
     def localized_name(self):
@@ -226,7 +226,7 @@ class BasicPolicy(models.Model):
 
     def get_absolute_url(self):
         return reverse(
-            "policies:basic_policy_detail",
+            "public:basic_policy_detail",
             kwargs={"slug": self.plan.slug, "number": self.number},
         )
 

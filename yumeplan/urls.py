@@ -15,8 +15,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("staff/", include("indicators.staff_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", include("indicators.urls")),
+    path("", include("yumeplan.public.opendata_urls")),
 ]
 # Public pages: Japanese at the stable URLs, English under /en/ (a link switches language
 # and keeps the page, and cached pages need no cookie).
-urlpatterns += i18n_patterns(path("", include("policies.urls")), prefix_default_language=False)
+urlpatterns += i18n_patterns(
+    path("", include("yumeplan.public.urls")), prefix_default_language=False
+)

@@ -29,9 +29,9 @@ def returned_figures_mails(actual_ids, *, comment: str, returned_by) -> list[Ema
     by_department = defaultdict(list)
     for actual in actuals:
         by_department[actual.indicator.project.department_id].append(actual)
-    departments = Department.objects.filter(pk__in=[pk for pk in by_department if pk]).prefetch_related(
-        "members"
-    )
+    departments = Department.objects.filter(
+        pk__in=[pk for pk in by_department if pk]
+    ).prefetch_related("members")
     entry = reverse("admin:indicators_actual_entry")
     mails = []
     for department in departments:
@@ -40,7 +40,8 @@ def returned_figures_mails(actual_ids, *, comment: str, returned_by) -> list[Ema
             continue
         returned = by_department[department.pk]
         lines = [
-            _("企画担当（%(name)s）が次の実績を差し戻しました。") % {"name": returned_by.get_username()},
+            _("企画担当（%(name)s）が次の実績を差し戻しました。")
+            % {"name": returned_by.get_username()},
             "",
             _("差し戻しの理由: %(comment)s") % {"comment": comment},
             "",
@@ -51,8 +52,14 @@ def returned_figures_mails(actual_ids, *, comment: str, returned_by) -> list[Ema
             f"{actual.indicator.name} {actual.indicator.format(actual.value)}"
             for actual in returned
         ]
-        lines += ["", _("管理画面の「実績の入力」（%(path)s）で直して、もう一度提出してください。") % {"path": entry}]
-        subject = _("【ゆめプラン】実績が差し戻されました（%(count)d 件）") % {"count": len(returned)}
+        lines += [
+            "",
+            _("管理画面の「実績の入力」（%(path)s）で直して、もう一度提出してください。")
+            % {"path": entry},
+        ]
+        subject = _("【ゆめプラン】実績が差し戻されました（%(count)d 件）") % {
+            "count": len(returned)
+        }
         mails.append(EmailMessage(subject, "\n".join(lines) + "\n", to=to))
     return mails
 
@@ -64,7 +71,9 @@ def notify_returned_after_commit(actual_ids, *, comment: str, returned_by) -> No
 
     def send():
         try:
-            for mail in returned_figures_mails(actual_ids, comment=comment, returned_by=returned_by):
+            for mail in returned_figures_mails(
+                actual_ids, comment=comment, returned_by=returned_by
+            ):
                 mail.send()
         except Exception:
             logger.exception("could not mail the officers about returned figures %s", actual_ids)

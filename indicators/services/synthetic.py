@@ -49,7 +49,9 @@ def _indicator(rng: random.Random, project: Project, order: int) -> Indicator:
         [TargetKind.NUMERIC, TargetKind.MAINTAIN, TargetKind.INCREASE, TargetKind.DECREASE],
         weights=[70, 10, 15, 5],
     )[0]
-    direction = Direction.DOWN if kind == TargetKind.DECREASE or rng.random() < 0.1 else Direction.UP
+    direction = (
+        Direction.DOWN if kind == TargetKind.DECREASE or rng.random() < 0.1 else Direction.UP
+    )
     baseline = Decimal(rng.randrange(20, 5000))
     target = None
     if kind == TargetKind.NUMERIC:
@@ -111,7 +113,8 @@ def build_synthetic_plan(
         plan=plan, fiscal_year=reporting_year, due_date=date(reporting_year + 1, 5, 31)
     )
     department_objects = Department.objects.bulk_create(
-        Department(name=f"{SYNTHETIC_DEPARTMENT_PREFIX}{slug} 第{n}課") for n in range(1, departments + 1)
+        Department(name=f"{SYNTHETIC_DEPARTMENT_PREFIX}{slug} 第{n}課")
+        for n in range(1, departments + 1)
     )
     policy_objects = BasicPolicy.objects.bulk_create(
         BasicPolicy(plan=plan, number=n, title=f"合成方針{n}") for n in range(1, policies + 1)
@@ -168,7 +171,9 @@ def build_synthetic_plan(
                     published_value=value if published else None,
                     published_at=now if published else None,
                     submitted_at=now if state != ActualState.DRAFT else None,
-                    approved_at=now if state in (ActualState.APPROVED, ActualState.PUBLISHED) else None,
+                    approved_at=now
+                    if state in (ActualState.APPROVED, ActualState.PUBLISHED)
+                    else None,
                 )
             )
     Actual.objects.bulk_create(actuals, batch_size=2000)

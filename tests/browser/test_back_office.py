@@ -6,7 +6,6 @@ import pytest
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-
 def log_out(page):
     page.context.clear_cookies()
 

@@ -11,7 +11,6 @@ import pytest
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-
 def upload(page, path):
     page.set_input_files("input[name=file]", str(path))
     page.get_by_role("button", name="確認する").click()

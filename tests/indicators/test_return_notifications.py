@@ -61,9 +61,7 @@ def test_nothing_is_mailed_when_the_return_is_refused(
     draft.state = ActualState.DRAFT
     draft.save()
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError):
-        workflow.return_to_officer(
-            user=submitted["planner"], actual_ids=[draft.pk], comment="理由"
-        )
+        workflow.return_to_officer(user=submitted["planner"], actual_ids=[draft.pk], comment="理由")
     assert mail.outbox == []
 
 

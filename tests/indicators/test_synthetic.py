@@ -40,9 +40,11 @@ def test_earlier_years_are_published_and_the_reporting_year_is_a_mix():
     assert {ActualState.DRAFT, ActualState.SUBMITTED, ActualState.APPROVED} <= states
     missing = built.indicators - actuals.filter(fiscal_year=2023).count()
     assert missing > 0  # some figures of the reporting year are not in yet
-    assert not actuals.exclude(state=ActualState.PUBLISHED).filter(
-        published_value__isnull=False
-    ).exists()
+    assert (
+        not actuals.exclude(state=ActualState.PUBLISHED)
+        .filter(published_value__isnull=False)
+        .exists()
+    )
 
 
 def test_projects_added_during_the_plan_have_no_figures_before_they_started():

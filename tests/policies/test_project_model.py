@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from indicators.services.plan_io import export_plan, import_plan
 from indicators.services.synthetic import build_synthetic_plan
 from policies.models import BasicPolicy, Plan, Project
-from policies.services.plan_io import export_plan, import_plan
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from policies.services.plan_io import PlanImportError, import_plan
+from indicators.services.plan_io import PlanImportError, import_plan
 
 
 class Command(BaseCommand):

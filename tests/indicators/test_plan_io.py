@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 
 from indicators.cache import public_cache_version
 from indicators.models import Actual, Indicator, OfficialStatus
+from indicators.services.plan_io import PlanImportError, check_plan, export_plan, import_plan
 from policies.models import BasicPolicy, Department, Highlight, Measure, Plan, Project
-from policies.services.plan_io import PlanImportError, check_plan, export_plan, import_plan
 
 SLUG = "kanazawa-yumeplan-2020"
 MODELS = [Plan, BasicPolicy, Measure, Project, Highlight, Indicator, Actual, OfficialStatus]

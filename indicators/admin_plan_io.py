@@ -18,7 +18,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import roles
+from policies import roles
+
 from .services import plan_io
 
 SESSION_KEY = "policies_plan_workbook"

@@ -10,7 +10,7 @@ from django.template import Context, Template
 from django.utils import translation
 
 from policies.models import BasicPolicy, Department, Highlight, Measure, Plan, Project
-from policies.templatetags.public_site import ja, ja_lang_attr
+from yumeplan.public.templatetags.public_site import ja, ja_lang_attr
 
 VOID_ELEMENTS = {"meta", "link", "input", "br", "img", "hr", "circle", "line", "polyline"}
 

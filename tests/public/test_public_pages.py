@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 def policy_url(plan, number):
-    return reverse("policies:basic_policy_detail", kwargs={"slug": plan.slug, "number": number})
+    return reverse("public:basic_policy_detail", kwargs={"slug": plan.slug, "number": number})
 
 
 def test_front_page_redirects_to_the_only_plan(client, build_plan):

@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from indicators.services.plan_io import export_plan
 from policies.models import Plan
-from policies.services.plan_io import export_plan
 
 
 class Command(BaseCommand):

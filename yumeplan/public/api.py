@@ -9,9 +9,9 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from policies.models import BasicPolicy, Plan
-from policies.views import cached_public
 
 from . import opendata
+from .caching import cached_public
 
 LICENCE_LINK = f'<{opendata.LICENCE["url"]}>; rel="license"'
 JSON_OPTIONS = {"ensure_ascii": False, "indent": 1}

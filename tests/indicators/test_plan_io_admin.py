@@ -10,10 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
+from indicators.admin_plan_io import SESSION_KEY
 from indicators.models import Actual, Indicator
-from policies.admin_plan_io import SESSION_KEY
+from indicators.services.plan_io import check_plan, export_plan, plan_tables
 from policies.models import Department, Plan, Project
-from policies.services.plan_io import check_plan, export_plan, plan_tables
 
 SLUG = "kanazawa-yumeplan-2020"
 CHANGELIST = "admin:policies_plan_changelist"

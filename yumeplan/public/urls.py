@@ -2,7 +2,7 @@ from django.urls import path
 
 from . import views
 
-app_name = "policies"
+app_name = "public"
 
 urlpatterns = [
     path("", views.plan_index, name="plan_index"),

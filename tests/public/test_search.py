@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def search(client, plan, **params):
-    url = reverse("policies:search", kwargs={"slug": plan.slug})
+    url = reverse("public:search", kwargs={"slug": plan.slug})
     response = client.get(url, params)
     assert response.status_code == 200
     return response
@@ -74,7 +74,7 @@ def test_each_filter_state_has_its_own_url_and_the_form_keeps_it(client, build_p
 def test_plan_page_links_to_search(client, build_plan):
     plan = build_plan(policies=1)
     html = client.get(plan.get_absolute_url()).content.decode()
-    assert f'href="{reverse("policies:search", kwargs={"slug": plan.slug})}"' in html
+    assert f'href="{reverse("public:search", kwargs={"slug": plan.slug})}"' in html
 
 
 @pytest.mark.parametrize("projects_per_policy", [1, 10])

@@ -1,49 +1,18 @@
-import hashlib
-from functools import wraps
 from urllib.parse import urlencode
 
-from django.core.cache import caches
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_safe
 
-from indicators.cache import public_cache_version
 from indicators.models import AchievementStatus, Indicator, StatusCounts, last_published_at
 from indicators.tables import achievement_rows
+from policies.models import BasicPolicy, Department, Highlight, Measure, Plan, Project
 
-from .models import BasicPolicy, Department, Highlight, Measure, Plan, Project
+from .caching import cached_public
 
 NOT_REPORTED = "none"
 SEARCH_PAGE_SIZE = 50
-
-
-def cached_public(view):
-    """Cache a public GET response until the next publication bumps the public version.
-
-    Keyed by the public version, the active language and the full path (with the query
-    string), so every filter state and each language is cached on its own. Only complete
-    200 responses are kept; public pages carry no CSRF token or per-user content.
-    """
-
-    @require_safe
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"yumeplan:public:{public_cache_version()}:{get_language()}:{path}"
-        cache = caches["public_pages"]
-        response = cache.get(key)
-        if response is None:
-            response = view(request, *args, **kwargs)
-            if response.status_code == 200 and not response.streaming:
-                if hasattr(response, "render"):
-                    response.render()
-                cache.set(key, response, timeout=None)
-        return response
-
-    return wrapper
 
 
 @cached_public
@@ -52,7 +21,7 @@ def plan_index(request):
     plans = list(Plan.objects.all())
     if len(plans) == 1:
         return redirect(plans[0])
-    return render(request, "policies/plan_index.html", {"plans": plans})
+    return render(request, "public/plan_index.html", {"plans": plans})
 
 
 @cached_public
@@ -68,7 +37,7 @@ def plan_detail(request, slug):
             setattr(total, field, getattr(total, field) + getattr(policy.status_counts, field))
     return render(
         request,
-        "policies/plan_detail.html",
+        "public/plan_detail.html",
         {
             "plan": plan,
             "basic_policies": basic_policies,
@@ -96,7 +65,7 @@ def basic_policy_detail(request, slug, number):
         ),
         "siblings": plan.basic_policies.all(),
     }
-    return render(request, "policies/basic_policy_detail.html", context)
+    return render(request, "public/basic_policy_detail.html", context)
 
 
 @cached_public
@@ -121,7 +90,7 @@ def project_detail(request, slug, number):
         "project": project,
         "indicators": [indicator_view(indicator, years) for indicator in indicators],
     }
-    return render(request, "policies/project_detail.html", context)
+    return render(request, "public/project_detail.html", context)
 
 
 def indicator_view(indicator, years):
@@ -207,9 +176,9 @@ def search(request, slug):
         "departments": Department.objects.filter(projects__plan=plan).distinct(),
         "statuses": statuses,
     }
-    return render(request, "policies/search.html", context)
+    return render(request, "public/search.html", context)
 
 
 @cached_public
 def accessibility(request):
-    return render(request, "policies/accessibility.html")
+    return render(request, "public/accessibility.html")

@@ -109,11 +109,11 @@ def format_with(indicator, value):
     return indicator.format(value)
 
 
-@register.inclusion_tag("policies/_chart.html")
+@register.inclusion_tag("public/_chart.html")
 def indicator_chart(entry, number):
     """A line chart of an indicator's published actuals with its baseline and target lines.
 
-    ``entry`` is what ``policies.views.indicator_view`` returns. The y axis starts at 0 so
+    ``entry`` is what ``yumeplan.public.views.indicator_view`` returns. The y axis starts at 0 so
     that the lengths compare honestly; the same numbers are in the table beside the chart.
     """
     indicator = entry["indicator"]

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def project_url(plan, number):
-    return reverse("policies:project_detail", kwargs={"slug": plan.slug, "number": number})
+    return reverse("public:project_detail", kwargs={"slug": plan.slug, "number": number})
 
 
 def test_project_page_shows_indicator_years_status_and_reason(client, build_plan):

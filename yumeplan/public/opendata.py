@@ -11,10 +11,9 @@ from decimal import Decimal
 
 from django.utils import translation
 
+from indicators.models import Indicator, last_published_at
+from indicators.values import format_value
 from policies.fiscal_years import format_era
-
-from .models import Indicator, last_published_at
-from .values import format_value
 
 LICENCE = {
     "name": "CC BY 4.0",
