@@ -72,6 +72,7 @@ def test_enrolment_with_a_code_from_the_key_then_recovery_codes_shown_once(
     qr = client.get("/admin/second-factor/enrol/qr.svg")
     assert qr["Content-Type"] == "image/svg+xml"
     assert b"<svg" in qr.content
+    assert b'viewBox="0 0 ' in qr.content  # scales to the size the page gives it
 
     response = send_code(client, ENROL, app_code(device), next_url=staff_page)
     assert response.status_code == 302

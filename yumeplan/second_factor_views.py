@@ -5,6 +5,8 @@ only for signed-in staff, never cached."""
 from io import BytesIO
 
 import django_otp
+import qrcode
+import qrcode.image.svg
 from django import forms
 from django.contrib import admin, messages
 from django.http import Http404, HttpResponse
@@ -12,7 +14,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext_lazy as _
-from django_otp.qr import write_qrcode_image
 
 from policies import second_factor
 
@@ -131,8 +132,10 @@ def qr_code(request):
     if second_factor.app_device(request.user) is not None:
         raise Http404
     device = second_factor.pending_app_device(request.user)
+    # One path with a viewBox, so that the image scales to the size the page gives it.
+    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage)
     out = BytesIO()
-    write_qrcode_image(device.config_url, out)
+    image.save(out)
     return HttpResponse(out.getvalue(), content_type="image/svg+xml")
 
 
