@@ -5,7 +5,8 @@ the upload size, too many rows, too many columns, a row wider than its header, N
 UTF-16 and undecodable bytes, formula text, overlong cells, broken XML inside a workbook,
 a PNG renamed .xlsx, empty files. The paths: the officers' upload (preview, then
 confirmation), the entry screen (each file's text as a value and a note), the whole-plan
-import in the admin (preview, then confirmation) and the ``import_plan`` command.
+import in the admin (preview, then confirmation) and the ``import_plan`` command, and the
+import of a city's published summary table in the admin and ``import_summary``.
 
 Each must answer below 500, write no row of any model, and refuse within 2 seconds (the
 limit issue 9 sets for a refusal; measured with time.monotonic around the one request).
@@ -198,4 +199,47 @@ def test_import_plan_command_refuses_and_writes_nothing(world, tmp_path, case):
 
     message = str(timed(run))
     assert "取り込めませんでした" in message or "読めません" in message
+    assert row_counts() == before
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_summary_import_in_the_admin_refuses_and_writes_nothing(client, world, case):
+    name, data = corpus()[case]
+    client.force_login(world["planner"])
+    before = row_counts()
+    options = {"slug": "fuzz", "name": "ファズ", "threshold": "0.95"}
+    response = timed(
+        lambda: client.post(
+            reverse("admin:policies_plan_summary"),
+            {**options, "file": SimpleUploadedFile(name, data)},
+        )
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors or response.context.get("errors")
+    confirm = client.post(reverse("admin:policies_plan_summary_confirm"), options)
+    assert confirm.status_code < 500
+    assert row_counts() == before
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_import_summary_command_refuses_and_writes_nothing(world, tmp_path, case):
+    name, data = corpus()[case]
+    path = tmp_path / name
+    path.write_bytes(data)
+    before = row_counts()
+
+    def run():
+        with pytest.raises(CommandError):
+            call_command(
+                "import_summary",
+                str(path),
+                "--slug",
+                "fuzz",
+                "--name",
+                "ファズ",
+                stdout=io.StringIO(),
+                stderr=io.StringIO(),
+            )
+
+    timed(run)
     assert row_counts() == before
