@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "import_export",
     "simple_history",
     "axes",
@@ -109,6 +110,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "yumeplan.public.context_processors.site_operator",
             ],
         },
     },
@@ -212,3 +214,11 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 # Days after a due date from which reminders are copied to the planners.
 REMINDER_ESCALATION_DAYS = int(os.environ.get("REMINDER_ESCALATION_DAYS", "7"))
+
+# Who runs the public site, shown in every footer and named as publisher in the data
+# catalogue: SITE_OPERATOR_NAME (e.g. 金沢市 こども未来局), SITE_OPERATOR_CONTACT (a page's
+# URL or a mail address).
+SITE_OPERATOR = {
+    "name": os.environ.get("SITE_OPERATOR_NAME", ""),
+    "contact": os.environ.get("SITE_OPERATOR_CONTACT", ""),
+}

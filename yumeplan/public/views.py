@@ -5,7 +5,13 @@ from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 
-from indicators.models import AchievementStatus, Indicator, StatusCounts, last_published_at
+from indicators.models import (
+    AchievementStatus,
+    Indicator,
+    PublicVersion,
+    StatusCounts,
+    last_published_at,
+)
 from indicators.tables import achievement_rows
 from policies.models import BasicPolicy, Department, Highlight, Measure, Plan, Project
 
@@ -35,6 +41,7 @@ def plan_detail(request, slug):
         policy.status_counts = counts[policy.pk]
         for field in ("achieved", "mostly_achieved", "not_achieved", "not_reported"):
             setattr(total, field, getattr(total, field) + getattr(policy.status_counts, field))
+    published_at = last_published_at(indicators)
     return render(
         request,
         "public/plan_detail.html",
@@ -42,7 +49,12 @@ def plan_detail(request, slug):
             "plan": plan,
             "basic_policies": basic_policies,
             "total_counts": total,
-            "last_published_at": last_published_at(indicators),
+            "last_published_at": published_at,
+            # Figures entered before the workflow (the city's own summary) have no
+            # publication date: then say when the public data last changed.
+            "last_updated_at": None
+            if published_at
+            else PublicVersion.objects.values_list("changed_at", flat=True).first(),
         },
     )
 

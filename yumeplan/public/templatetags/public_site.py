@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from policies.fiscal_years import format_era
 
+from .. import methodology
+
 register = template.Library()
 
 # The words plans use for qualitative targets, so that English pages can translate them.
@@ -90,6 +92,37 @@ def policy_title(policy):
 def status_mark(code):
     """◎ ○ △ beside the status word, so status is never told by colour alone."""
     return STATUS_MARKS.get(code or "", "—")
+
+
+@register.filter
+def threshold_percent(threshold):
+    """The plan's 概ね達成 threshold as a percentage: 0.950 → "95"."""
+    return methodology.threshold_percent(threshold)
+
+
+STATUS_SEGMENTS = (
+    ("achieved", "achieved", _("達成")),
+    ("mostly_achieved", "mostly_achieved", _("概ね達成")),
+    ("not_achieved", "not_achieved", _("未達成")),
+    ("none", "not_reported", _("未集計")),
+)
+
+
+@register.filter
+def status_segments(counts):
+    """The parts of a stacked status bar: code, mark, label, count and a whole percentage
+    (for the ``pct-N`` width class: no inline style under the CSP)."""
+    total = counts.total
+    return [
+        {
+            "code": code,
+            "mark": STATUS_MARKS.get(code, "—"),
+            "label": label,
+            "count": getattr(counts, field),
+            "percent": (getattr(counts, field) * 200 + total) // (2 * total) if total else 0,
+        }
+        for code, field, label in STATUS_SEGMENTS
+    ]
 
 
 def _coordinate(value: Decimal) -> str:
