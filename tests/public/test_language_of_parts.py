@@ -209,7 +209,7 @@ def test_corrections_mark_values_with_units(client, plan):
         actual=actual, old_value=Decimal("10"), new_value=Decimal("100"), reason="桁の誤り"
     )
     html = get(client, f"/en/plans/{plan.slug}/projects/100/")
-    assert '<td class="number"><span lang="ja">10 人</span></td>' in html
+    assert '<td class="number" data-label="Old value"><span lang="ja">10 人</span></td>' in html
     assert (
         '<caption id="corrections-caption-1">Corrections of <span lang="ja">利用者数</span>' in html
     )
