@@ -47,6 +47,9 @@ CSV_COLUMNS = [
     "actual_note",
     "status_code",
     "status_label",
+    "definition",
+    "data_source",
+    "update_cycle",
 ]
 
 
@@ -80,6 +83,9 @@ def indicator_record(indicator: Indicator, fiscal_year: int) -> dict:
         "unit": indicator.unit,
         "direction": indicator.direction,
         "cumulative": indicator.is_cumulative,
+        "definition": indicator.definition,
+        "data_source": indicator.data_source,
+        "update_cycle": indicator.update_cycle,
         "baseline": None
         if indicator.baseline_value is None
         else {
@@ -171,6 +177,9 @@ def csv_rows(plan, indicators):
                 notes.get(year) or "",
                 status[0] or "",
                 status[1] or "",
+                record["definition"],
+                record["data_source"],
+                record["update_cycle"],
             ]
 
 
