@@ -15,6 +15,7 @@ from indicators.models import (
 from indicators.tables import achievement_rows
 from policies.models import BasicPolicy, Department, Highlight, Measure, Plan, Project
 
+from . import pdf
 from .caching import cached_public
 
 NOT_REPORTED = "none"
@@ -50,6 +51,7 @@ def plan_detail(request, slug):
             "basic_policies": basic_policies,
             "total_counts": total,
             "last_published_at": published_at,
+            "summary_years": pdf.years_with_published_figures(indicators),
             # Figures entered before the workflow (the city's own summary) have no
             # publication date: then say when the public data last changed.
             "last_updated_at": None
