@@ -54,9 +54,12 @@ def _add(rows: dict, key, label: str, current: str | None, previous: str | None)
     row.previous.add(previous)
 
 
-def dashboard(indicators, fiscal_year: int) -> Dashboard:
+def dashboard(indicators, fiscal_year: int, previous_year: int | None = None) -> Dashboard:
     """Counts per policy, measure and department, and the indicators whose official status
-    differs from the computed one for ``fiscal_year``."""
+    differs from the computed one for ``fiscal_year``; changes are counted since
+    ``previous_year`` (the year before by default)."""
+    if previous_year is None:
+        previous_year = fiscal_year - 1
     by_policy: dict = {}
     by_measure: dict = {}
     by_department: dict = {}
@@ -66,7 +69,7 @@ def dashboard(indicators, fiscal_year: int) -> Dashboard:
         if not _exists_in(indicator, fiscal_year):
             continue
         status = indicator.status_for(fiscal_year, published_only=False)
-        before = indicator.status_for(fiscal_year - 1, published_only=False).code
+        before = indicator.status_for(previous_year, published_only=False).code
         project = indicator.project
         policy = project.basic_policy
         _add(by_policy, policy.number, str(policy), status.code, before)

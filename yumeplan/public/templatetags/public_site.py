@@ -10,6 +10,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from indicators.templatetags.status_bars import STATUS_MARKS
+
 from .. import charts, methodology
 
 register = template.Library()
@@ -22,7 +24,6 @@ TARGET_WORDS = {
     "拡充": _("拡充"),
     "減少": _("減少"),
 }
-STATUS_MARKS = {"achieved": "◎", "mostly_achieved": "○", "not_achieved": "△"}
 
 # Characters only Japanese text has: CJK punctuation (、。「」々), hiragana, katakana, the
 # katakana extensions, CJK ideographs (with extension A, the compatibility block and the
@@ -90,31 +91,6 @@ def status_mark(code):
 def threshold_percent(threshold):
     """The plan's 概ね達成 threshold as a percentage: 0.950 → "95"."""
     return methodology.threshold_percent(threshold)
-
-
-STATUS_SEGMENTS = (
-    ("achieved", "achieved", _("達成")),
-    ("mostly_achieved", "mostly_achieved", _("概ね達成")),
-    ("not_achieved", "not_achieved", _("未達成")),
-    ("none", "not_reported", _("未集計")),
-)
-
-
-@register.filter
-def status_segments(counts):
-    """The parts of a stacked status bar: code, mark, label, count and a whole percentage
-    (for the ``pct-N`` width class: no inline style under the CSP)."""
-    total = counts.total
-    return [
-        {
-            "code": code,
-            "mark": STATUS_MARKS.get(code, "—"),
-            "label": label,
-            "count": getattr(counts, field),
-            "percent": (getattr(counts, field) * 200 + total) // (2 * total) if total else 0,
-        }
-        for code, field, label in STATUS_SEGMENTS
-    ]
 
 
 @register.filter
