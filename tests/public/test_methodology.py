@@ -113,3 +113,16 @@ def test_search_hides_the_department_filter_when_the_plan_has_none(client, build
     html = client.get(f"/plans/{plan.slug}/search/").content.decode()
     assert 'id="department"' not in html
     assert 'id="status"' in html
+
+
+def test_pages_explain_the_baseline_year_and_the_number_of_rated_indicators(client, build_plan):
+    plan = build_plan(projects_per_policy=3, policies=2)
+    Plan.objects.filter(pk=plan.pk).update(project_count_total=412)
+    html = client.get(plan.get_absolute_url()).content.decode()
+    assert "達成状況を示すのは、このうち主な指標 6 件です。" in html
+    assert f'href="{methodology_url(plan)}#reading-heading"' in html
+    html = client.get(policy_url(plan, 1)).content.decode()
+    assert "（H30）のように年度を添えたものは、その年度の実績です。" in html
+    assert '<meta name="description" content="テスト計画 基本方針 1「方針1をつなぐまちへ」' in html
+    html = client.get("/plans/test-plan/projects/100/").content.decode()
+    assert '<meta name="description" content="テスト計画 No. 100 事業1-0:' in html
