@@ -13,7 +13,7 @@ def test_open_data_page_lists_every_download_of_every_plan(client, build_plan):
     for plan in plans:
         for download in plan_downloads(plan):
             assert f'href="{download["url"]}" download' in html
-    assert len(plan_downloads(plans[1])) == 2 + 3 * 2
+    assert len(plan_downloads(plans[1])) == 3 + 3 * 3  # CSV, JSON, XLSX
     assert 'href="/api/v1/plans/"' in html
     assert 'href="/data/api/"' in html
     assert 'rel="license"' in html

@@ -24,7 +24,8 @@ def test_project_page_api_and_csv_show_the_metadata(client, build_plan):
         assert f"<dt>{label}</dt><dd>{value}</dd>" in html
     record = json.loads(client.get(f"/api/v1/plans/{plan.slug}/indicators/").content)
     assert {key: record["indicators"][0][key] for key in METADATA} == METADATA
-    text = client.get(f"/data/{plan.slug}/indicators.csv").content.decode("utf-8-sig")
+    response = client.get(f"/data/{plan.slug}/indicators.csv")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
     row = next(csv.DictReader(io.StringIO(text)))
     assert {key: row[key] for key in METADATA} == METADATA
 

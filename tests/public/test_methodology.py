@@ -89,7 +89,7 @@ def test_plan_page_draws_a_stacked_bar_per_policy_and_for_the_plan(client, build
 
 
 def test_status_bar_percentages_round_half_up_without_floats(build_plan):
-    from indicators.models import StatusCounts
+    from indicators.statuses import StatusCounts
     from indicators.templatetags.status_bars import status_segments
 
     segments = status_segments(StatusCounts(achieved=1, mostly_achieved=1, not_achieved=1))

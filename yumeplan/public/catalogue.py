@@ -13,12 +13,12 @@ from django.utils.safestring import mark_safe
 from indicators.models import PublicVersion
 from policies.models import Plan
 
-from . import opendata
+from . import api, opendata
 from .caching import cached_public
 
 API_DOCUMENT = Path(settings.BASE_DIR) / "docs" / "api.md"
 API_DOCUMENT_LIMIT = 200_000  # characters: the document is ours, but every read is bounded
-FORMATS = {"csv": "text/csv", "json": "application/json"}
+FORMATS = {"csv": "text/csv", "json": "application/json", "xlsx": api.XLSX_TYPE}
 DCAT_CONTEXT = {
     "dcat": "http://www.w3.org/ns/dcat#",
     "dct": "http://purl.org/dc/terms/",
@@ -29,7 +29,7 @@ DCAT_CONTEXT = {
 
 
 def plan_downloads(plan) -> list[dict]:
-    """Every download of a plan: the whole plan, then each basic policy, in CSV and JSON."""
+    """Every download of a plan: the whole plan, then each basic policy, in every format."""
     downloads = []
     for fmt in FORMATS:
         downloads.append(

@@ -5,11 +5,11 @@ from decimal import Decimal
 
 from django.shortcuts import get_object_or_404, render
 
-from indicators.models import Indicator, TargetKind
-from indicators.tables import achievement_rows
-from policies.models import Plan, Project
+from indicators.models import TargetKind
+from policies.models import Plan
 
 from .caching import cached_public
+from .summary import summary_rows
 
 EXAMPLE_STATUSES = ("achieved", "mostly_achieved", "not_achieved")
 
@@ -43,12 +43,7 @@ def worked_examples(rows) -> list:
 @cached_public
 def methodology(request, slug):
     plan = get_object_or_404(Plan, slug=slug)
-    projects = (
-        Project.objects.filter(plan=plan)
-        .in_summary()
-        .order_by("basic_policy__number", "summary_order", "number", "pk")
-    )
-    rows = achievement_rows(projects, Indicator.objects.for_plan(plan), plan.target_fiscal_year)
+    rows = summary_rows(plan, plan.target_fiscal_year)
     context = {
         "plan": plan,
         "threshold_percent": threshold_percent(plan.achievement_threshold),

@@ -11,11 +11,12 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from indicators.models import Actual, Indicator
-from indicators.tables import achievement_rows
-from policies.models import Highlight, Plan, Project
+from indicators import published
+from indicators.models import Indicator
+from policies.models import Highlight, Plan
 
 from .caching import cached_public
+from .summary import summary_rows
 
 STYLESHEET = "css/summary-pdf.css"
 
@@ -23,7 +24,7 @@ STYLESHEET = "css/summary-pdf.css"
 def published_years(plan) -> list[int]:
     """The plan's fiscal years with at least one published figure, oldest first."""
     years = (
-        Actual.objects.filter(indicator__project__plan=plan, published_value__isnull=False)
+        published.published_actuals(Indicator.objects.filter(project__plan=plan).values("pk"))
         .values_list("fiscal_year", flat=True)
         .distinct()
         .order_by("fiscal_year")
@@ -35,12 +36,7 @@ def policy_pages(plan, fiscal_year: int) -> list[dict]:
     """Each basic policy with its measures, its achievement table for the year and its
     highlights, in a fixed number of queries."""
     policies = list(plan.basic_policies.prefetch_related("measures"))
-    projects = (
-        Project.objects.filter(plan=plan)
-        .in_summary()
-        .order_by("basic_policy__number", "summary_order", "number", "pk")
-    )
-    rows = achievement_rows(projects, Indicator.objects.for_plan(plan), fiscal_year)
+    rows = summary_rows(plan, fiscal_year)
     highlights = Highlight.objects.filter(project__plan=plan).select_related("project")
     return [
         {
@@ -50,18 +46,6 @@ def policy_pages(plan, fiscal_year: int) -> list[dict]:
         }
         for policy in policies
     ]
-
-
-def years_with_published_figures(indicators) -> list[int]:
-    """The years a plan page links a PDF for, from indicators with prefetched actuals."""
-    return sorted(
-        {
-            actual.fiscal_year
-            for indicator in indicators
-            for actual in indicator.actuals.all()
-            if actual.published_value is not None
-        }
-    )
 
 
 def summary_pdf_bytes(request, plan, fiscal_year: int) -> bytes:

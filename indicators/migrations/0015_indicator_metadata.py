@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('indicators', '0012_official_status_date_may_be_unknown'),
+        ('indicators', '0014_fill_judgements'),
     ]
 
     operations = [
