@@ -90,9 +90,21 @@ def test_pages_with_a_status_show_the_legend_and_methodology_link(
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize(
-    "path", [f"{PLAN}methodology/", "/data/", "/data/api/", f"/en{PLAN}methodology/", "/en/data/"]
+    "path",
+    [
+        f"{PLAN}methodology/",
+        "/data/",
+        "/data/api/",
+        f"/en{PLAN}methodology/",
+        "/en/data/",
+        # the pages that changed: cards at 390 px, the legend, the new chart
+        f"{PLAN}policies/2/",
+        f"{PLAN}projects/64/",
+        f"{PLAN}search/",
+        f"/en{PLAN}projects/2/",
+    ],
 )
-def test_new_pages_have_no_serious_accessibility_violations(
+def test_new_and_changed_pages_have_no_serious_accessibility_violations(
     live_server, at_width, kanazawa, serious_violations, width, path
 ):
     page = at_width(width, bypass_csp=True)
