@@ -223,6 +223,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # WeasyPrint logs each step of a PDF's layout at INFO; keep its warnings only.
+    "loggers": {"weasyprint": {"level": "WARNING"}},
 }
 
 # Mail (reminders of missing figures): EMAIL_BACKEND from the environment, the console in
