@@ -123,3 +123,23 @@ def test_plan_page_with_status_bars_has_no_serious_accessibility_violations(
     assert bars.count() == 6
     assert bars.first.get_attribute("aria-label") == "達成 13、概ね達成 1、未達成 4、未集計 0"
     assert serious_violations(page) == []
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_status_bar_segments_are_as_wide_as_their_share(live_server, at_width, kanazawa, width):
+    page = at_width(width)
+    page.goto(f"{live_server.url}{PLAN}")
+    bar = page.locator(".status-bar").first  # the whole plan: 13, 1 and 4 of 18
+    total = bar.bounding_box()["width"]
+    shares = [
+        segment.bounding_box()["width"] / total
+        for segment in bar.locator(".status-bar-segment").all()
+    ]
+    assert len(shares) == 3
+    # A small segment keeps room for its mark and count (min-width), so on a phone the
+    # others give up a little of their share.
+    tolerance = 0.03 if width > 390 else 0.08
+    assert abs(shares[0] - 13 / 18) < tolerance
+    assert abs(shares[2] - 4 / 18) < tolerance
+    assert shares[0] > shares[2] > shares[1]
+    assert sum(shares) > 0.98  # the segments fill the bar
