@@ -110,6 +110,9 @@ INDICATOR_DEFINITION_FIELDS = (
     "order",
     "is_main",
 )
+# What explains an indicator to citizens (the project page, the API and the CSV). Not in
+# the workbook's columns yet: adding them there would change the import format.
+INDICATOR_METADATA_FIELDS = ("definition", "data_source", "update_cycle")
 
 
 class Indicator(models.Model):
@@ -174,6 +177,24 @@ class Indicator(models.Model):
         _("主な指標"),
         default=True,
         help_text=_("施策達成状況概要の「主な指標とその達成状況」表に載せる指標"),
+    )
+
+    definition = models.TextField(
+        _("指標の定義"),
+        blank=True,
+        help_text=_("何を、どう数えるか（公開ページと公開データに載ります）"),
+    )
+    data_source = models.CharField(
+        _("データの出典"),
+        max_length=200,
+        blank=True,
+        help_text=_("例: 子育て支援課 業務統計、市民アンケート"),
+    )
+    update_cycle = models.CharField(
+        _("更新の周期"),
+        max_length=100,
+        blank=True,
+        help_text=_("例: 毎年度（翌年度の 6 月に集計）"),
     )
 
     carried_over_from = models.OneToOneField(

@@ -73,6 +73,7 @@ def dashboard(request, slug, year):
             "staff:dashboard",
             board=board,
             total_rows=[board.total],
+            previous_year=year - 1,
             projects=reports.project_totals(plan, year),
         ),
     )
@@ -201,7 +202,8 @@ def comparison(request, slug, year):
     plan = _plan_and_year(slug, year)
     other = request.GET.get("with", "")
     other_year = parse_whole_number(other, max_digits=4) or year - 1
-    rows = reports.comparison(Indicator.objects.for_plan(plan), other_year, year)
+    indicators = list(Indicator.objects.for_plan(plan))
+    rows = reports.comparison(indicators, other_year, year)
     if request.GET.get("format") == "xlsx":
         return _xlsx(
             reports.comparison_workbook(plan, other_year, year, rows),
@@ -211,7 +213,15 @@ def comparison(request, slug, year):
         request,
         "indicators/staff/comparison.html",
         _context(
-            request, plan, year, _("年度比較"), "staff:comparison", rows=rows, other_year=other_year
+            request,
+            plan,
+            year,
+            _("年度比較"),
+            "staff:comparison",
+            rows=rows,
+            other_year=other_year,
+            previous_year=other_year,
+            board=reports.dashboard(indicators, year, previous_year=other_year),
         ),
     )
 

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "import_export",
     "simple_history",
     "axes",
@@ -138,6 +139,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "yumeplan.public.context_processors.site_operator",
             ],
         },
     },
@@ -221,6 +223,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # WeasyPrint logs each step of a PDF's layout at INFO; keep its warnings only.
+    "loggers": {"weasyprint": {"level": "WARNING"}},
 }
 
 # Mail (reminders of missing figures): EMAIL_BACKEND from the environment, the console in
@@ -259,3 +263,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = int(
 FILE_UPLOAD_MAX_MEMORY_SIZE = int(
     os.environ.get("FILE_UPLOAD_MAX_MEMORY_SIZE", str(2 * 1024 * 1024 + 512 * 1024))
 )
+# Who runs the public site, shown in every footer and named as publisher in the data
+# catalogue: SITE_OPERATOR_NAME (e.g. 金沢市 こども未来局), SITE_OPERATOR_CONTACT (a page's
+# URL or a mail address).
+SITE_OPERATOR = {
+    "name": os.environ.get("SITE_OPERATOR_NAME", ""),
+    "contact": os.environ.get("SITE_OPERATOR_CONTACT", ""),
+}

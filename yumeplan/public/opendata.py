@@ -55,6 +55,9 @@ CSV_COLUMNS = [
     "actual_note",
     "status_code",
     "status_label",
+    "definition",
+    "data_source",
+    "update_cycle",
 ]
 
 
@@ -92,6 +95,9 @@ def indicator_record(indicator: Indicator, actuals: list, status: Status) -> dic
         "unit": indicator.unit,
         "direction": indicator.direction,
         "cumulative": indicator.is_cumulative,
+        "definition": indicator.definition,
+        "data_source": indicator.data_source,
+        "update_cycle": indicator.update_cycle,
         "baseline": None
         if indicator.baseline_value is None
         else {
@@ -255,6 +261,9 @@ def _csv_row(plan, record: dict, year: int, status: Status) -> list:
         actual.get("note") or "",
         status.code or "",
         _japanese_label(status) or "",
+        record["definition"],
+        record["data_source"],
+        record["update_cycle"],
     ]
 
 
