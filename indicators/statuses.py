@@ -173,21 +173,30 @@ class StatusReader:
         found = self.statuses([indicator], [fiscal_year])
         return found.get((indicator.pk, fiscal_year)) or not_reported(indicator, fiscal_year)
 
-    def counts(self, indicators, fiscal_year: int, group_by: str) -> dict[object, StatusCounts]:
+    def counts(
+        self, indicators, fiscal_year: int, group_by: str | tuple[str, ...]
+    ) -> dict[object, StatusCounts]:
         """Indicators of a queryset per ``group_by`` value (a field path from Indicator, such
-        as "project__basic_policy_id") and status for a year: two GROUP BY queries."""
+        as "project__basic_policy_id", or a tuple of them, keyed by tuples of their values)
+        and status for a year: two GROUP BY queries."""
+        fields = (group_by,) if isinstance(group_by, str) else tuple(group_by)
+        judged_fields = tuple(f"indicator__{name}" for name in fields)
+
+        def key(row, names):
+            return row[names[0]] if isinstance(group_by, str) else tuple(row[n] for n in names)
+
         counts: dict[object, StatusCounts] = defaultdict(StatusCounts)
-        for row in indicators.order_by().values(group_by).annotate(n=Count("pk")):
-            counts[row[group_by]].not_reported += row["n"]
+        for row in indicators.order_by().values(*fields).annotate(n=Count("pk")):
+            counts[key(row, fields)].not_reported += row["n"]
         judged = (
             self.judgements(indicators.values("pk"), [fiscal_year])
             .exclude(**{self.status: ""})
             .order_by()
-            .values(f"indicator__{group_by}", self.status)
+            .values(*judged_fields, self.status)
             .annotate(n=Count("pk"))
         )
         for row in judged:
-            group = counts[row[f"indicator__{group_by}"]]
+            group = counts[key(row, judged_fields)]
             group.add(row[self.status], row["n"])
             group.not_reported -= row["n"]
         return counts
