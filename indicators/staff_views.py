@@ -129,6 +129,8 @@ def trajectory(request, slug, year):
 
 @planner_required
 def tracker(request, slug, year):
+    """Counts per department; ``?department=ID`` (or ``none``) also lists, a page at a
+    time, that department's indicators not handed in yet (what the reminders list)."""
     plan = _plan_and_year(slug, year)
     rows = reports.submission_tracker(_plan_indicators(plan), year)
     reporting_year = ReportingYear.objects.filter(plan=plan, fiscal_year=year).first()
@@ -146,8 +148,24 @@ def tracker(request, slug, year):
             rows=rows,
             due_date=due_date,
             overdue=overdue,
+            **_outstanding(request, plan, year, rows),
         ),
     )
+
+
+def _outstanding(request, plan, year: int, rows) -> dict:
+    chosen = request.GET.get("department", "")
+    for row in rows:
+        key = str(row.department.pk) if row.department else "none"
+        if key == chosen:
+            listed = (
+                reports.outstanding(_plan_indicators(plan), year)
+                .filter(project__department=row.department)
+                .select_related("project")
+                .order_by("project__basic_policy__number", "project__summary_order", "order", "pk")
+            )
+            return {"chosen": row, **_page(request, listed, PAGE_SIZE, f"department={key}")}
+    return {}
 
 
 @planner_required

@@ -167,6 +167,24 @@ def test_tracker_page_shows_due_date_passed(client, plan, make_user):
     assert "期限を過ぎています" in html
 
 
+def test_tracker_lists_a_departments_outstanding_indicators(client, plan, make_user):
+    a, b, c = indicators_of(plan, 1)
+    Actual.objects.filter(indicator=a, fiscal_year=2024).update(state="submitted")
+    Actual.objects.filter(indicator=c, fiscal_year=2024).delete()
+    department = Department.objects.get()
+    client.force_login(make_user("planner"))
+    url = reverse("staff:tracker", args=[plan.slug, 2024])
+
+    html = client.get(url, {"department": department.pk}).content.decode()
+
+    assert f'href="?department={department.pk}#outstanding">2</a>' in html
+    listed = html.split('id="outstanding"')[1]
+    assert str(b) in listed and str(c) in listed and str(a) not in listed
+    html = client.get(url, {"department": "none"}).content.decode()
+    assert "（担当課なし）" in html.split('id="outstanding"')[1]
+    assert 'id="outstanding"' not in client.get(url, {"department": "x"}).content.decode()
+
+
 # Constant whatever the size of the plan: session, user, groups, plan, then per page:
 # dashboard: 4 GROUP BY counts (two years, indicators and judgements), policies, measures
 # (departments when there are any), project totals, the count of the differences (and
