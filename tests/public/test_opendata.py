@@ -103,3 +103,26 @@ def test_the_published_note_goes_into_the_csv_and_json_and_a_working_note_does_n
     assert row["actual_note"] == "集計方法を変更"
     body = body_of(client.get(f"/data/{plan.slug}/indicators.json")).decode()
     assert "集計方法を変更" in body and "未公表のメモ" not in body
+
+
+def test_the_xlsx_download_holds_the_csv_table_with_numbers_as_numbers(client, build_plan):
+    from openpyxl import load_workbook
+
+    plan = build_plan(projects_per_policy=2, policies=2)
+    Indicator.objects.filter(project__number="100").update(name="=HYPERLINK(1)")
+    csv_rows = read_csv(client.get(f"/data/{plan.slug}/indicators.csv"))
+    response = client.get(f"/data/{plan.slug}/indicators.xlsx")
+    assert response["Content-Disposition"] == f'attachment; filename="{plan.slug}-indicators.xlsx"'
+    sheet = load_workbook(io.BytesIO(body_of(response))).active
+    header, *rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert header == list(csv_rows[0])
+    assert len(rows) == len(csv_rows)
+    for row, expected in zip(rows, csv_rows, strict=True):
+        record = dict(zip(header, row, strict=True))
+        assert record["actual_value"] == (
+            float(expected["actual_value"]) if expected["actual_value"] else None
+        )
+        assert record["project_number"] == expected["project_number"]
+    cells = [cell for row in sheet.iter_rows() for cell in row]
+    assert all(cell.data_type != "f" for cell in cells)  # text stays text
+    assert any(cell.value == "=HYPERLINK(1)" for cell in cells)

@@ -6,7 +6,7 @@ streamed a chunk of indicators at a time; every response states its licence in t
 """
 
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
+from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -86,7 +86,9 @@ def download(request, slug, fmt, number=None):
             content_type="application/json",
         )
     elif fmt == "xlsx":
-        response = FileResponse(opendata.xlsx_file(plan, indicators), content_type=XLSX_TYPE)
+        response = StreamingHttpResponse(
+            opendata.xlsx_chunks(plan, indicators), content_type=XLSX_TYPE
+        )
     else:
         raise Http404
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -8,7 +8,6 @@ them in tabular downloads. The licence is CC BY 4.0 (政府標準利用規約 2.
 
 import csv
 import json
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
@@ -20,6 +19,8 @@ from indicators.models import Indicator
 from indicators.statuses import Status, not_reported
 from indicators.values import format_value
 from policies.fiscal_years import format_era
+
+from .xlsx_stream import stream_workbook
 
 LICENCE = {
     "name": "CC BY 4.0",
@@ -276,20 +277,15 @@ def csv_text(plan, indicators) -> str:
     return b"".join(csv_lines(plan, indicators)).decode("utf-8")
 
 
-def xlsx_file(plan, indicators):
-    """The same table as the CSV in a write-only workbook, spooled to a temporary file so
-    that memory does not grow with the plan; returns the file, rewound."""
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title="indicators")
-    sheet.append(CSV_COLUMNS)
+def xlsx_chunks(plan, indicators) -> Iterator[bytes]:
+    """The same table as the CSV as a workbook, streamed; values are numbers there."""
     numbers = [CSV_COLUMNS.index(name) for name in NUMBER_COLUMNS]
-    for row in csv_rows(plan, indicators):
-        for index in numbers:
-            row[index] = Decimal(row[index]) if row[index] != "" else None
-        sheet.append(row)
-    spool = tempfile.TemporaryFile()
-    workbook.save(spool)
-    spool.seek(0)
-    return spool
+
+    def rows():
+        yield CSV_COLUMNS
+        for row in csv_rows(plan, indicators):
+            for index in numbers:
+                row[index] = Decimal(row[index]) if row[index] != "" else None
+            yield row
+
+    return stream_workbook("indicators", rows())
