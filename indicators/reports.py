@@ -496,8 +496,19 @@ def _chunks(queryset) -> Iterator[list]:
 
 
 def _append(sheet, values) -> None:
-    """A row, with lazy translations turned into plain text openpyxl can write."""
-    sheet.append([str(v) if isinstance(v, Promise) else v for v in values])
+    """A row, with lazy translations turned into plain text openpyxl can write and text
+    that starts with "=" kept as text (openpyxl would write it as a formula)."""
+    sheet.append([_cell(sheet, str(v) if isinstance(v, Promise) else v) for v in values])
+
+
+def _cell(sheet, value):
+    if not (isinstance(value, str) and value.startswith("=")):
+        return value
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
 
 
 def _spooled(workbook):
@@ -583,34 +594,34 @@ def comparison_xlsx(plan, first_year: int, second_year: int):
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_("年度比較"))
-    _append(
-        sheet,
-        [
-            _("基本方針"),
-            _("事業番号"),
-            _("指標"),
-            _("単位"),
-            f"{_('実績')} {first_year}",
-            f"{_('達成状況')} {first_year}",
-            f"{_('実績')} {second_year}",
-            f"{_('達成状況')} {second_year}",
-            _("変化"),
-        ],
-    )
+    for values in comparison_table(plan, first_year, second_year):
+        _append(sheet, values)
+    return _spooled(workbook)
+
+
+def comparison_table(plan, first_year: int, second_year: int) -> Iterator[list]:
+    """The comparison's header and rows, every indicator's, read a chunk at a time."""
+    yield [
+        _("基本方針"),
+        _("事業番号"),
+        _("指標"),
+        _("単位"),
+        f"{_('実績')} {first_year}",
+        f"{_('達成状況')} {first_year}",
+        f"{_('実績')} {second_year}",
+        f"{_('達成状況')} {second_year}",
+        _("変化"),
+    ]
     for chunk in _chunks(comparison_indicators(plan)):
         for row in comparison(chunk, first_year, second_year):
-            _append(
-                sheet,
-                [
-                    row.indicator.project.basic_policy.number,
-                    row.indicator.project.number,
-                    row.indicator.name,
-                    row.indicator.unit,
-                    row.first.value,
-                    row.first.label,
-                    row.second.value,
-                    row.second.label,
-                    _("変化あり") if row.changed else "",
-                ],
-            )
-    return _spooled(workbook)
+            yield [
+                row.indicator.project.basic_policy.number,
+                row.indicator.project.number,
+                row.indicator.name,
+                row.indicator.unit,
+                row.first.value,
+                row.first.label,
+                row.second.value,
+                row.second.label,
+                _("変化あり") if row.changed else "",
+            ]

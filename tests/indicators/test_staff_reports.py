@@ -130,3 +130,16 @@ def test_officer_gets_no_report(client, plan, make_user):
     client.force_login(make_user("officer"))
     url = reverse("staff:summary", args=[plan.slug, 2024])
     assert client.get(url, {"format": "xlsx"}).status_code == 403
+
+
+def test_xlsx_keep_text_that_looks_like_a_formula_as_text(planner_client, plan):
+    Indicator.objects.filter(project__number="100").update(name="=HYPERLINK(1)")
+    for url, params in (
+        (reverse("staff:summary", args=[plan.slug, 2024]), {"format": "xlsx"}),
+        (reverse("staff:comparison", args=[plan.slug, 2024]), {"format": "xlsx"}),
+    ):
+        response = planner_client.get(url, params)
+        workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+        cells = [cell for sheet in workbook for row in sheet.iter_rows() for cell in row]
+        named = [cell for cell in cells if cell.value == "=HYPERLINK(1)"]
+        assert named and all(cell.data_type == "s" for cell in named)
