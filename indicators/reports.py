@@ -19,6 +19,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     FloatField,
     OuterRef,
     Q,
@@ -65,8 +66,8 @@ class Dashboard:
     total: CountRow
 
 
-# Counted once per (policy, measure, department) and summed per grouping in Python: the
-# combinations are few whatever the size of the plan.
+# Counted once per (policy, measure, department) and both years in one GROUP BY query, and
+# summed per grouping in Python: the combinations are few whatever the size of the plan.
 _GROUPS = ("project__basic_policy_id", "project__measure_id", "project__department_id")
 
 
@@ -80,21 +81,20 @@ def existing(indicators, fiscal_year: int):
 
 def dashboard(indicators, fiscal_year: int) -> Dashboard:
     """Counts per policy, measure and department of the indicators (a queryset) existing
-    in ``fiscal_year``, for that year and the one before: seven queries."""
+    in ``fiscal_year``, for that year and the one before: four queries."""
     from policies.models import BasicPolicy, Department, Measure
 
-    indicators = existing(indicators, fiscal_year)
-    current = working.counts(indicators, fiscal_year, _GROUPS)
-    previous = working.counts(indicators, fiscal_year - 1, _GROUPS)
-    keys = set(current) | set(previous)
-    policies = BasicPolicy.objects.in_bulk({key[0] for key in keys})
-    measures = Measure.objects.in_bulk({key[1] for key in keys} - {None})
-    departments = Department.objects.in_bulk({key[2] for key in keys} - {None})
+    counts = working.year_counts(
+        existing(indicators, fiscal_year), [fiscal_year, fiscal_year - 1], _GROUPS
+    )
+    policies = BasicPolicy.objects.in_bulk({key[0] for key in counts})
+    measures = Measure.objects.in_bulk({key[1] for key in counts} - {None})
+    departments = Department.objects.in_bulk({key[2] for key in counts} - {None})
     by_policy: dict = {}
     by_measure: dict = {}
     by_department: dict = {}
     total = CountRow(_("合計"))
-    for key in keys:
+    for key, years in counts.items():
         policy, measure, department = (
             policies[key[0]],
             measures.get(key[1]),
@@ -105,26 +105,23 @@ def dashboard(indicators, fiscal_year: int) -> Dashboard:
         measure_key = (
             (policy.number, measure.order, measure.pk) if measure else (policy.number, 0, 0)
         )
-        for rows, row_key, label in (
-            (by_policy, policy.number, str(policy)),
-            (by_measure, measure_key, f"{policy.number} {measure_label}"),
-            (by_department, department_label, department_label),
+        measure_row = by_measure.setdefault(
+            measure_key, CountRow(f"{policy.number} {measure_label}")
+        )
+        for row in (
+            by_policy.setdefault(policy.number, CountRow(str(policy))),
+            measure_row,
+            by_department.setdefault(department_label, CountRow(department_label)),
+            total,
         ):
-            _add(rows.setdefault(row_key, CountRow(label)), current.get(key), previous.get(key))
-        _add(total, current.get(key), previous.get(key))
+            row.current += years[fiscal_year]
+            row.previous += years[fiscal_year - 1]
     return Dashboard(
         by_policy=[by_policy[key] for key in sorted(by_policy)],
         by_measure=[by_measure[key] for key in sorted(by_measure)],
         by_department=[by_department[key] for key in sorted(by_department)],
         total=total,
     )
-
-
-def _add(row: CountRow, current: StatusCounts | None, previous: StatusCounts | None) -> None:
-    if current:
-        row.current += current
-    if previous:
-        row.previous += previous
 
 
 def differences(indicators, fiscal_year: int):
@@ -335,32 +332,31 @@ _TRACKED = {
 
 def submission_tracker(indicators, fiscal_year: int) -> list[TrackerRow]:
     """Per department: how many of its indicators (a queryset) have a figure for the year,
-    and in which state, in three queries. Projects not yet started that year are left out."""
+    and in which state, in two queries. Projects not yet started that year are left out."""
     from policies.models import Department
 
-    indicators = existing(indicators, fiscal_year)
     department = "project__department_id"
-    totals = dict(
-        indicators.order_by()
-        .values(department)
-        .annotate(n=Count("pk"))
-        .values_list(department, "n")
-    )
-    departments = Department.objects.in_bulk(set(totals) - {None})
-    rows = {}
-    for pk, count in totals.items():
-        label = departments[pk].name if pk is not None else _("（担当課なし）")
-        rows[pk] = TrackerRow(departments.get(pk), label, indicators=count, missing=count)
-    states = (
-        Actual.objects.filter(fiscal_year=fiscal_year, indicator__in=indicators.values("pk"))
+    counted = (
+        existing(indicators, fiscal_year)
         .order_by()
-        .values_list(f"indicator__{department}", "state")
+        .annotate(
+            actual_of_year=FilteredRelation(
+                "actuals", condition=Q(actuals__fiscal_year=fiscal_year)
+            )
+        )
+        .values_list(department, "actual_of_year__state")
         .annotate(n=Count("pk"))
     )
-    for pk, state, count in states:
+    counted = list(counted)
+    departments = Department.objects.in_bulk({pk for pk, _state, _n in counted} - {None})
+    rows = {}
+    for pk, state, count in counted:
+        if pk not in rows:
+            label = departments[pk].name if pk is not None else _("（担当課なし）")
+            rows[pk] = TrackerRow(departments.get(pk), label)
         row = rows[pk]
-        row.missing -= count
-        name = _TRACKED[state]
+        row.indicators += count
+        name = _TRACKED[state] if state else "missing"
         setattr(row, name, getattr(row, name) + count)
     return sorted(rows.values(), key=lambda row: row.label)
 

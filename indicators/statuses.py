@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, FilteredRelation, Q
 from django.utils.translation import get_language
 
 from . import achievement
@@ -173,32 +173,50 @@ class StatusReader:
         found = self.statuses([indicator], [fiscal_year])
         return found.get((indicator.pk, fiscal_year)) or not_reported(indicator, fiscal_year)
 
-    def counts(
-        self, indicators, fiscal_year: int, group_by: str | tuple[str, ...]
-    ) -> dict[object, StatusCounts]:
+    def counts(self, indicators, fiscal_year: int, group_by: str) -> dict[object, StatusCounts]:
         """Indicators of a queryset per ``group_by`` value (a field path from Indicator, such
-        as "project__basic_policy_id", or a tuple of them, keyed by tuples of their values)
-        and status for a year: two GROUP BY queries."""
-        fields = (group_by,) if isinstance(group_by, str) else tuple(group_by)
-        judged_fields = tuple(f"indicator__{name}" for name in fields)
-
-        def key(row, names):
-            return row[names[0]] if isinstance(group_by, str) else tuple(row[n] for n in names)
-
+        as "project__basic_policy_id") and status for a year: two GROUP BY queries."""
         counts: dict[object, StatusCounts] = defaultdict(StatusCounts)
-        for row in indicators.order_by().values(*fields).annotate(n=Count("pk")):
-            counts[key(row, fields)].not_reported += row["n"]
+        for row in indicators.order_by().values(group_by).annotate(n=Count("pk")):
+            counts[row[group_by]].not_reported += row["n"]
         judged = (
             self.judgements(indicators.values("pk"), [fiscal_year])
             .exclude(**{self.status: ""})
             .order_by()
-            .values(*judged_fields, self.status)
+            .values(f"indicator__{group_by}", self.status)
             .annotate(n=Count("pk"))
         )
         for row in judged:
-            group = counts[key(row, judged_fields)]
+            group = counts[row[f"indicator__{group_by}"]]
             group.add(row[self.status], row["n"])
             group.not_reported -= row["n"]
+        return counts
+
+    def year_counts(
+        self, indicators, fiscal_years: Iterable[int], group_by: tuple[str, ...]
+    ) -> dict[tuple, dict[int, StatusCounts]]:
+        """Indicators of a queryset per values of the ``group_by`` fields (keyed by tuples)
+        and per status for each of some years, in one GROUP BY query: each year's stored
+        judgement is a LEFT JOIN, and an indicator without one is not reported."""
+        years = {year: f"judged_{year}" for year in fiscal_years}
+        joins = {
+            name: FilteredRelation("judgements", condition=Q(judgements__fiscal_year=year))
+            for year, name in years.items()
+        }
+        statuses = {year: f"{name}__{self.status}" for year, name in years.items()}
+        rows = (
+            indicators.order_by()
+            .annotate(**joins)
+            .values(*group_by, *statuses.values())
+            .annotate(n=Count("pk"))
+        )
+        counts: dict[tuple, dict[int, StatusCounts]] = defaultdict(
+            lambda: defaultdict(StatusCounts)
+        )
+        for row in rows:
+            key = tuple(row[name] for name in group_by)
+            for year, column in statuses.items():
+                counts[key][year].add(row[column] or None, row["n"])
         return counts
 
     def achievement_rows(
