@@ -215,9 +215,9 @@ def _decimal(expression):
     return ExpressionWrapper(expression, output_field=DecimalField())
 
 
-def off_trajectory(indicators, fiscal_year: int):
-    """The working judgements (a queryset) of the indicators behind their straight line in
-    a year before their target year, worst first, read in one query per page.
+def off_trajectory(plan, fiscal_year: int):
+    """The working judgements (a queryset) of the plan's indicators behind their straight
+    line in a year before their target year, worst first, read in one query per page.
 
     The line is ``expected_value``'s, scaled by the years it spans so that SQL compares
     whole products and never divides decimals: expected × span = B × span + (T − B) ×
@@ -233,7 +233,7 @@ def off_trajectory(indicators, fiscal_year: int):
     )
     started = Q(line_baseline_year__lt=fiscal_year)
     rows = (
-        working.judgements(indicators.values("pk"), [fiscal_year])
+        working.plan_judgements(plan, [fiscal_year])
         .filter(
             working_value__isnull=False,
             indicator__baseline_value__isnull=False,

@@ -111,7 +111,7 @@ def dashboard(request, slug, year):
 @planner_required
 def trajectory(request, slug, year):
     plan = _plan_and_year(slug, year)
-    paged = _page(request, reports.off_trajectory(_plan_indicators(plan), year), PAGE_SIZE)
+    paged = _page(request, reports.off_trajectory(plan, year), PAGE_SIZE)
     return render(
         request,
         "indicators/staff/trajectory.html",

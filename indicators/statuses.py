@@ -131,6 +131,13 @@ class StatusReader:
             rows = rows.filter(fiscal_year__in=list(fiscal_years))
         return rows
 
+    def plan_judgements(self, plan, fiscal_years: Iterable[int]):
+        """The visible stored judgements of a plan's indicators for some years, joined to
+        the plan (no list of ids: for queries that join the indicators anyway)."""
+        return Judgement.objects.filter(
+            self.visible, indicator__project__plan=plan, fiscal_year__in=list(fiscal_years)
+        )
+
     def judged_ids(self, indicators, fiscal_year: int, code: str | None = None):
         """Ids (a subquery) of the indicators of a queryset that have a status for the
         year: any status, or the status ``code``."""

@@ -7,6 +7,7 @@ from .statuses import StatusReader
 _reader = StatusReader("working")
 
 judgements = _reader.judgements
+plan_judgements = _reader.plan_judgements
 statuses = _reader.statuses
 judged_ids = _reader.judged_ids
 status_for = _reader.status_for

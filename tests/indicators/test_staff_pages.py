@@ -87,14 +87,14 @@ def test_trajectory_lists_indicators_behind_the_line_worst_first(plan):
     Actual.objects.create(indicator=b, fiscal_year=2022, value=Decimal("70"))
     Actual.objects.create(indicator=c, fiscal_year=2022, value=Decimal("92"))
 
-    rows = reports.trajectory_rows(reports.off_trajectory(plan_indicators(plan), 2022))
+    rows = reports.trajectory_rows(reports.off_trajectory(plan, 2022))
 
     assert [row.indicator for row in rows] == [b, a]
     assert rows[0].expected == Decimal("92")
     assert rows[0].gap == Decimal("22") / Decimal("92")
     assert rows[0].gap_percent == "23.9%"
     # The target year itself is judged by the rule, not the line.
-    assert not reports.off_trajectory(plan_indicators(plan), 2024).exists()
+    assert not reports.off_trajectory(plan, 2024).exists()
 
 
 def test_trajectory_of_a_lower_is_better_indicator(plan):
@@ -103,7 +103,7 @@ def test_trajectory_of_a_lower_is_better_indicator(plan):
         direction="down", baseline_value=Decimal("20"), target_value=Decimal("0")
     )
     Actual.objects.create(indicator=a, fiscal_year=2021, value=Decimal("13"))  # expected 12
-    rows = reports.trajectory_rows(reports.off_trajectory(plan_indicators(plan), 2021))
+    rows = reports.trajectory_rows(reports.off_trajectory(plan, 2021))
     assert [(row.indicator, row.expected) for row in rows] == [(a, Decimal("12"))]
 
 

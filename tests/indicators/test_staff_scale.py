@@ -122,9 +122,7 @@ def test_trajectory_equals_the_line_in_python_worst_first(synthetic, fiscal_year
         if on_track is False:
             behind.add(indicator.pk)
 
-    rows = reports.trajectory_rows(
-        reports.off_trajectory(Indicator.objects.filter(project__plan=synthetic), fiscal_year)
-    )
+    rows = reports.trajectory_rows(reports.off_trajectory(synthetic, fiscal_year))
 
     assert behind  # the synthetic plan has indicators behind their line
     assert {row.indicator.pk for row in rows} == behind
@@ -144,9 +142,7 @@ def test_trajectory_of_a_maintained_target_is_its_baseline(build_plan):
     Actual.objects.create(indicator=up, fiscal_year=2022, value=Decimal("79.5"))
     Actual.objects.create(indicator=down, fiscal_year=2022, value=Decimal("100"))
 
-    rows = reports.trajectory_rows(
-        reports.off_trajectory(Indicator.objects.filter(project__plan=plan), 2022)
-    )
+    rows = reports.trajectory_rows(reports.off_trajectory(plan, 2022))
 
     assert [(row.indicator, row.expected) for row in rows] == [
         (down, Decimal("80")),  # 25 % above a ceiling of 80
