@@ -476,13 +476,16 @@ def comparison(indicators, first_year: int, second_year: int) -> list[Comparison
     ]
 
 
-def _chunks(queryset) -> Iterator[list]:
-    """The objects of a queryset a chunk at a time (their ids first, then one query per
-    chunk), so that a download holds one chunk in memory whatever the size of the plan."""
+def _chunks(queryset, related: tuple[str, ...]) -> Iterator[list]:
+    """The objects of a queryset a chunk at a time, with their ``related`` objects: their
+    ids first, then one query per chunk by id alone (the queryset's filters again would
+    make SQLite search the plan's rows for every chunk), so that a download holds one
+    chunk in memory whatever the size of the plan."""
     ids = list(queryset.values_list("pk", flat=True))
+    objects = queryset.model.objects.select_related(*related)
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
-        loaded = queryset.in_bulk(chunk)
+        loaded = objects.in_bulk(chunk)
         yield [loaded[pk] for pk in chunk]
 
 
@@ -534,7 +537,7 @@ def summary_xlsx(plan, fiscal_year: int):
         _append(sheet, [])
         _append(sheet, SUMMARY_COLUMNS)
         projects = summary_projects(plan, fiscal_year).filter(basic_policy=policy)
-        for chunk in _chunks(projects):
+        for chunk in _chunks(projects, ("department",)):
             for row in working.achievement_rows(chunk, _main_indicators(chunk), fiscal_year):
                 _append(sheet, _summary_cells(row))
         _append(sheet, [])
@@ -608,7 +611,7 @@ def comparison_table(plan, first_year: int, second_year: int) -> Iterator[list]:
         f"{_('達成状況')} {second_year}",
         _("変化"),
     ]
-    for chunk in _chunks(comparison_indicators(plan)):
+    for chunk in _chunks(comparison_indicators(plan), ("project__basic_policy__plan",)):
         for row in comparison(chunk, first_year, second_year):
             yield [
                 row.indicator.project.basic_policy.number,
