@@ -219,3 +219,18 @@ def test_carry_over_queries_do_not_grow(
     # factor's device and 3 for the session's sliding expiry.
     with django_assert_num_queries(12):
         assert client.get(reverse("staff:carry_over", args=[plan.slug, 2024])).status_code == 200
+
+
+def test_review_queue_pages_and_returns_to_its_page(planner_client, build_plan, monkeypatch):
+    plan = build_plan(projects_per_policy=3, policies=2, published=False)
+    Actual.objects.filter(fiscal_year=2024).update(state="submitted")
+    monkeypatch.setattr(staff_views, "PAGE_SIZE", 4)
+    url = reverse("staff:review_queue", args=[plan.slug, 2024])
+
+    html = planner_client.get(url, {"page": 2}).content.decode()
+
+    assert html.count('name="actual"') == 2
+    assert "201 利用者数" in html and "100 利用者数" not in html
+    first = Actual.objects.get(indicator__project__number="201", fiscal_year=2024)
+    response = planner_client.post(f"{url}?page=2", {"actual": [first.pk], "action": "approve"})
+    assert response["Location"] == f"{url}?page=2"
