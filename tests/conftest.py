@@ -192,3 +192,21 @@ def make_user(db, django_user_model, settings):
         return user
 
     return make
+
+
+KANAZAWA_SEED = "000_edc3b00150a32596.txt"
+
+
+@pytest.fixture
+def kanazawa_seed(settings):
+    """The summary Kanazawa published (never committed): ../shared/seeds beside the clone,
+    as in CI, else /work/shared/seeds. Missing in CI is a failure, not a skip."""
+    import os
+    from pathlib import Path
+
+    for folder in (settings.BASE_DIR.parent / "shared" / "seeds", Path("/work/shared/seeds")):
+        if (folder / KANAZAWA_SEED).is_file():
+            return folder / KANAZAWA_SEED
+    if os.environ.get("CI"):
+        pytest.fail(f"the seed {KANAZAWA_SEED} is missing beside the clone (../shared/seeds)")
+    pytest.skip(f"the seed {KANAZAWA_SEED} is not on this machine")
