@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import achievement, working
-from .models import Actual, ActualState, Indicator, TargetKind
+from .models import AchievementStatus, Actual, ActualState, Indicator, TargetKind
 from .statuses import STATUS_FIELDS, Status, StatusCounts, not_reported
 from .values import format_value
 
@@ -611,16 +611,27 @@ def comparison_table(plan, first_year: int, second_year: int) -> Iterator[list]:
         f"{_('達成状況')} {second_year}",
         _("変化"),
     ]
-    for chunk in _chunks(comparison_indicators(plan), ("project__basic_policy__plan",)):
-        for row in comparison(chunk, first_year, second_year):
+    labels = {code: str(label) for code, label in AchievementStatus.choices}
+    ids = list(comparison_indicators(plan).values_list("pk", flat=True))
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        # Plain values, not models: the download has every indicator of the plan.
+        described = Indicator.objects.filter(pk__in=chunk).values_list(
+            "pk", "project__basic_policy__number", "project__number", "name", "unit"
+        )
+        described = {pk: rest for pk, *rest in described}
+        judged = working.judgements(chunk, [first_year, second_year]).values_list(
+            "indicator_id", "fiscal_year", "working_value", "working_status"
+        )
+        judged = {(pk, year): (value, code) for pk, year, value, code in judged}
+        for pk in chunk:
+            first_value, first_code = judged.get((pk, first_year), (None, ""))
+            second_value, second_code = judged.get((pk, second_year), (None, ""))
             yield [
-                row.indicator.project.basic_policy.number,
-                row.indicator.project.number,
-                row.indicator.name,
-                row.indicator.unit,
-                row.first.value,
-                row.first.label,
-                row.second.value,
-                row.second.label,
-                _("変化あり") if row.changed else "",
+                *described[pk],
+                first_value,
+                labels.get(first_code, ""),
+                second_value,
+                labels.get(second_code, ""),
+                _("変化あり") if first_code != second_code else "",
             ]
