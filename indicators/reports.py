@@ -1,22 +1,42 @@
-"""What the planners' status pages show, computed from a plan's indicators in memory.
+"""What the planners' status pages show, read in SQL from a plan's stored judgements.
 
-Each builder takes indicators loaded with ``Indicator.objects.for_plan(plan)`` (a fixed
-number of queries) and reads the working figures' stored judgements (``indicators.working``).
+Counts are GROUP BY queries and lists are querysets the pages show a page at a time, so a
+page costs a fixed number of queries and time that does not grow with the plan. Statuses
+are the working figures' stored judgements (``indicators.working``).
 """
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    FloatField,
+    OuterRef,
+    Q,
+    When,
+)
+from django.db.models.functions import Abs, Cast, Coalesce
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import achievement, working
-from .models import ActualState, Indicator, TargetKind
+from .models import AchievementStatus, Actual, ActualState, Indicator, TargetKind
 from .spreadsheet_safety import xlsx_row
 from .statuses import STATUS_FIELDS, Status, StatusCounts, not_reported
 from .values import format_value
+
+CHUNK = 2000  # indicators or projects read at a time by the XLSX downloads
 
 
 @dataclass
@@ -45,61 +65,89 @@ class Dashboard:
     by_measure: list[CountRow]
     by_department: list[CountRow]
     total: CountRow
-    differences: list[Status]
 
 
-def _add(rows: dict, key, label: str, current: str | None, previous: str | None) -> None:
-    row = rows.setdefault(key, CountRow(label))
-    row.current.add(current)
-    row.previous.add(previous)
+# Counted once per (policy, measure, department) and both years in one GROUP BY query, and
+# summed per grouping in Python: the combinations are few whatever the size of the plan.
+_GROUPS = ("project__basic_policy_id", "project__measure_id", "project__department_id")
+
+
+def existing(indicators, fiscal_year: int):
+    """The indicators (a queryset) whose project exists in the year: a project added
+    during the plan (R5-1) counts from the year it started."""
+    return indicators.filter(
+        Q(project__fiscal_year_added__isnull=True) | Q(project__fiscal_year_added__lte=fiscal_year)
+    )
 
 
 def dashboard(indicators, fiscal_year: int, previous_year: int | None = None) -> Dashboard:
-    """Counts per policy, measure and department, and the indicators whose official status
-    differs from the computed one for ``fiscal_year``; changes are counted since
-    ``previous_year`` (the year before by default)."""
+    """Counts per policy, measure and department of the indicators (a queryset) existing
+    in ``fiscal_year``, for that year and ``previous_year`` (the one before by default):
+    four queries."""
     if previous_year is None:
         previous_year = fiscal_year - 1
+    from policies.models import BasicPolicy, Department, Measure
+
+    counts = working.year_counts(
+        existing(indicators, fiscal_year), [fiscal_year, previous_year], _GROUPS
+    )
+    policies = BasicPolicy.objects.in_bulk({key[0] for key in counts})
+    measures = Measure.objects.in_bulk({key[1] for key in counts} - {None})
+    departments = Department.objects.in_bulk({key[2] for key in counts} - {None})
     by_policy: dict = {}
     by_measure: dict = {}
     by_department: dict = {}
     total = CountRow(_("合計"))
-    differences = []
-    indicators = [indicator for indicator in indicators if _exists_in(indicator, fiscal_year)]
-    statuses = working.statuses(indicators, [fiscal_year, previous_year])
-    for indicator in indicators:
-        status = statuses.get((indicator.pk, fiscal_year)) or not_reported(indicator, fiscal_year)
-        before = statuses.get((indicator.pk, previous_year))
-        before = before.code if before else None
-        project = indicator.project
-        policy = project.basic_policy
-        _add(by_policy, policy.number, str(policy), status.code, before)
-        measure = project.measure
+    for key, years in counts.items():
+        policy, measure, department = (
+            policies[key[0]],
+            measures.get(key[1]),
+            departments.get(key[2]),
+        )
+        measure_label = measure.title if measure else _("（基本施策なし）")
+        department_label = department.name if department else _("（担当課なし）")
         measure_key = (
             (policy.number, measure.order, measure.pk) if measure else (policy.number, 0, 0)
         )
-        measure_label = measure.title if measure else _("（基本施策なし）")
-        _add(by_measure, measure_key, f"{policy.number} {measure_label}", status.code, before)
-        department = project.department
-        department_label = department.name if department else _("（担当課なし）")
-        _add(by_department, department_label, department_label, status.code, before)
-        total.current.add(status.code)
-        total.previous.add(before)
-        if status.differs:
-            differences.append(status)
+        measure_row = by_measure.setdefault(
+            measure_key, CountRow(f"{policy.number} {measure_label}")
+        )
+        for row in (
+            by_policy.setdefault(policy.number, CountRow(str(policy))),
+            measure_row,
+            by_department.setdefault(department_label, CountRow(department_label)),
+            total,
+        ):
+            row.current += years[fiscal_year]
+            row.previous += years[previous_year]
     return Dashboard(
         by_policy=[by_policy[key] for key in sorted(by_policy)],
         by_measure=[by_measure[key] for key in sorted(by_measure)],
         by_department=[by_department[key] for key in sorted(by_department)],
         total=total,
-        differences=differences,
     )
 
 
-def _exists_in(indicator: Indicator, fiscal_year: int) -> bool:
-    """A project added during the plan (R5-1) counts from the year it started."""
-    added = indicator.project.fiscal_year_added
-    return added is None or added <= fiscal_year
+def differences(indicators, fiscal_year: int):
+    """The indicators (a queryset, in its order) existing in the year whose official status
+    differs from the one the rule computes from the working figure."""
+    differing = (
+        working.judgements(indicators.values("pk"), [fiscal_year])
+        .exclude(official_status="")
+        .exclude(official_status=F("working_computed"))
+        .values("indicator_id")
+    )
+    return existing(indicators, fiscal_year).filter(pk__in=differing)
+
+
+def year_statuses(indicators, fiscal_year: int) -> list[Status]:
+    """The statuses of loaded indicators (a page) for a year, in their order: one query."""
+    indicators = list(indicators)
+    statuses = working.statuses(indicators, [fiscal_year])
+    return [
+        statuses.get((indicator.pk, fiscal_year)) or not_reported(indicator, fiscal_year)
+        for indicator in indicators
+    ]
 
 
 @dataclass
@@ -117,12 +165,11 @@ class ProjectTotals:
 def project_totals(plan, fiscal_year: int) -> ProjectTotals:
     from policies.models import Project
 
-    years = Project.objects.for_plan(plan).values_list("fiscal_year_added", flat=True)
-    years = list(years)
-    return ProjectTotals(
-        initial=sum(1 for year in years if year is None),
-        added=sum(1 for year in years if year is not None and year <= fiscal_year),
+    totals = Project.objects.for_plan(plan).aggregate(
+        initial=Count("pk", filter=Q(fiscal_year_added__isnull=True)),
+        added=Count("pk", filter=Q(fiscal_year_added__lte=fiscal_year)),
     )
+    return ProjectTotals(**totals)
 
 
 # --- trajectory -----------------------------------------------------------------------------
@@ -168,23 +215,90 @@ def expected_value(indicator: Indicator, fiscal_year: int) -> Decimal | None:
     )
 
 
-def off_trajectory(indicators, fiscal_year: int) -> list[TrajectoryRow]:
-    """Indicators behind their straight line in a year before their target year, worst first."""
-    rows = []
-    for indicator in indicators:
-        if fiscal_year >= indicator.effective_target_fiscal_year:
-            continue
-        expected = expected_value(indicator, fiscal_year)
-        actual = indicator.working_value_for(fiscal_year)
-        on_track = achievement.is_on_track(
-            direction=achievement.Direction(indicator.direction), expected=expected, actual=actual
+def _decimal(expression):
+    return ExpressionWrapper(expression, output_field=DecimalField())
+
+
+def off_trajectory(plan, fiscal_year: int):
+    """The working judgements (a queryset) of the plan's indicators behind their straight
+    line in a year before their target year, worst first, read in one query per page.
+
+    The line is ``expected_value``'s, scaled by the years it spans so that SQL compares
+    whole products and never divides decimals: expected × span = B × span + (T − B) ×
+    elapsed (span = 1 and expected = B up to the baseline year). Target years before the
+    baseline year draw no line. The order uses the gap as a ratio (a sort key only; the
+    page shows ``trajectory_rows``' Decimal one)."""
+    baseline = F("indicator__baseline_value")
+    baseline_year = Coalesce(
+        "indicator__baseline_fiscal_year", "indicator__project__plan__baseline_fiscal_year"
+    )
+    target_year = Coalesce(
+        "indicator__target_fiscal_year", "indicator__project__plan__end_fiscal_year"
+    )
+    started = Q(line_baseline_year__lt=fiscal_year)
+    rows = (
+        working.plan_judgements(plan, [fiscal_year])
+        .filter(
+            working_value__isnull=False,
+            indicator__baseline_value__isnull=False,
+            indicator__target_kind__in=[TargetKind.NUMERIC, TargetKind.MAINTAIN],
         )
-        if on_track is not False:
-            continue
+        .annotate(line_baseline_year=baseline_year, line_target_year=target_year)
+        .filter(line_target_year__gt=fiscal_year, line_target_year__gte=F("line_baseline_year"))
+        .annotate(
+            line_target=Case(
+                When(indicator__target_kind=TargetKind.MAINTAIN, then=baseline),
+                default=F("indicator__target_value"),
+            ),
+            line_span=Case(
+                When(started, then=F("line_target_year") - F("line_baseline_year")), default=1
+            ),
+        )
+        .annotate(
+            line_expected=Case(
+                When(
+                    started,
+                    then=_decimal(
+                        baseline * F("line_span")
+                        + (F("line_target") - baseline) * (fiscal_year - F("line_baseline_year"))
+                    ),
+                ),
+                default=baseline,
+                output_field=DecimalField(),
+            ),
+            line_actual=_decimal(F("working_value") * F("line_span")),
+        )
+        .filter(
+            Q(indicator__direction="down", line_actual__gt=F("line_expected"))
+            | ~Q(indicator__direction="down") & Q(line_actual__lt=F("line_expected"))
+        )
+        .annotate(
+            line_gap=Cast(Abs(F("line_actual") - F("line_expected")), FloatField())
+            / Cast(
+                Case(
+                    When(line_expected=0, then=F("line_span")),
+                    default=Abs(F("line_expected")),
+                    output_field=DecimalField(),
+                ),
+                FloatField(),
+            )
+        )
+    )
+    return rows.select_related(
+        "indicator__project__basic_policy__plan", "indicator__project__department"
+    ).order_by("-line_gap", "indicator__project__basic_policy__number", "indicator__pk")
+
+
+def trajectory_rows(judgements) -> list[TrajectoryRow]:
+    """The rows of a page of ``off_trajectory``, with the expected value and the gap in
+    Decimal, as ``achievement`` computes them."""
+    rows = []
+    for judgement in judgements:
+        indicator, actual = judgement.indicator, judgement.working_value
+        expected = expected_value(indicator, judgement.fiscal_year)
         shortfall = abs(actual - expected)
         gap = shortfall / abs(expected) if expected else shortfall
         rows.append(TrajectoryRow(indicator, expected, actual, gap))
-    rows.sort(key=lambda row: row.gap, reverse=True)
     return rows
 
 
@@ -200,37 +314,66 @@ class TrackerRow:
     draft: int = 0  # entered but not handed in (draft or returned)
     submitted: int = 0
     approved: int = 0  # approved or published
-    # not yet handed in (no figure, draft or returned): what the reminders list
-    outstanding: list = field(default_factory=list)
 
     @property
     def reported(self) -> int:
         return self.indicators - self.missing
 
+    @property
+    def outstanding(self) -> int:
+        """Not yet handed in (no figure, draft or returned): what the reminders list."""
+        return self.missing + self.draft
+
+
+_TRACKED = {
+    ActualState.DRAFT: "draft",
+    ActualState.RETURNED: "draft",
+    ActualState.SUBMITTED: "submitted",
+    ActualState.APPROVED: "approved",
+    ActualState.PUBLISHED: "approved",
+}
+
 
 def submission_tracker(indicators, fiscal_year: int) -> list[TrackerRow]:
-    """Per department: how many of its indicators have a figure for the year, and in which
-    state. Projects not yet started that year are left out."""
-    rows: dict = {}
-    for indicator in indicators:
-        if not _exists_in(indicator, fiscal_year):
-            continue
-        department = indicator.project.department
-        label = department.name if department else _("（担当課なし）")
-        row = rows.setdefault(label, TrackerRow(department, label))
-        row.indicators += 1
-        actual = indicator.actual_for(fiscal_year)
-        if actual is None:
-            row.missing += 1
-            row.outstanding.append(indicator)
-        elif actual.state in (ActualState.DRAFT, ActualState.RETURNED):
-            row.draft += 1
-            row.outstanding.append(indicator)
-        elif actual.state == ActualState.SUBMITTED:
-            row.submitted += 1
-        else:
-            row.approved += 1
-    return [rows[key] for key in sorted(rows)]
+    """Per department: how many of its indicators (a queryset) have a figure for the year,
+    and in which state, in two queries. Projects not yet started that year are left out."""
+    from policies.models import Department
+
+    department = "project__department_id"
+    counted = (
+        existing(indicators, fiscal_year)
+        .order_by()
+        .annotate(
+            actual_of_year=FilteredRelation(
+                "actuals", condition=Q(actuals__fiscal_year=fiscal_year)
+            )
+        )
+        .values_list(department, "actual_of_year__state")
+        .annotate(n=Count("pk"))
+    )
+    counted = list(counted)
+    departments = Department.objects.in_bulk({pk for pk, _state, _n in counted} - {None})
+    rows = {}
+    for pk, state, count in counted:
+        if pk not in rows:
+            label = departments[pk].name if pk is not None else _("（担当課なし）")
+            rows[pk] = TrackerRow(departments.get(pk), label)
+        row = rows[pk]
+        row.indicators += count
+        name = _TRACKED[state] if state else "missing"
+        setattr(row, name, getattr(row, name) + count)
+    return sorted(rows.values(), key=lambda row: row.label)
+
+
+def outstanding(indicators, fiscal_year: int):
+    """The indicators (a queryset) existing in the year whose figure is not handed in yet:
+    none, or a draft or a returned one."""
+    handed_in = Actual.objects.filter(
+        indicator=OuterRef("pk"),
+        fiscal_year=fiscal_year,
+        state__in=[ActualState.SUBMITTED, ActualState.APPROVED, ActualState.PUBLISHED],
+    )
+    return existing(indicators, fiscal_year).filter(~Exists(handed_in))
 
 
 # --- achievement summary (施策達成状況概要) ------------------------------------------------
@@ -240,40 +383,51 @@ def submission_tracker(indicators, fiscal_year: int) -> list[TrackerRow]:
 class PolicySummary:
     policy: object
     measures: list
-    rows: list  # indicators.tables.AchievementRow of the main indicators
+    rows: list  # indicators.statuses.AchievementRow of the main indicators
     highlights: list
 
 
-def achievement_summary(plan, fiscal_year: int) -> list[PolicySummary]:
-    """One summary per basic policy: its measures, its main indicators' table (projects in
-    the published table's order) and its highlights, in a fixed number of queries."""
-    from policies.models import BasicPolicy, Highlight, Project
+def summary_projects(plan, fiscal_year: int):
+    """The projects (a queryset) of every policy's achievement table that have started by
+    the year, policy by policy in the table's order."""
+    from policies.models import Project
 
-    policies = list(BasicPolicy.objects.filter(plan=plan).prefetch_related("measures"))
-    projects = Project.objects.for_plan(plan).in_summary().select_related("department")
-    indicators = Indicator.objects.for_plan(plan).filter(is_main=True)
-    highlights = Highlight.objects.filter(project__plan=plan).select_related("project")
-    by_policy: dict[int, dict[str, list]] = {
-        p.pk: {"projects": [], "indicators": [], "highlights": []} for p in policies
-    }
-    for project in projects:
-        if _started_by(project, fiscal_year):
-            by_policy[project.basic_policy_id]["projects"].append(project)
-    indicators = list(indicators)
+    return (
+        Project.objects.for_plan(plan)
+        .in_summary()
+        .filter(Q(fiscal_year_added__isnull=True) | Q(fiscal_year_added__lte=fiscal_year))
+        .select_related("department")
+        .order_by("basic_policy__number", "summary_order", "pk")
+    )
+
+
+def achievement_summary(plan, fiscal_year: int, projects=None) -> list[PolicySummary]:
+    """One summary per basic policy: its measures, its main indicators' table and its
+    highlights, in five queries. With ``projects`` (a page of ``summary_projects``) only
+    the policies, rows and highlights of those projects; by default every policy's."""
+    from policies.models import BasicPolicy, Highlight
+
+    policies = BasicPolicy.objects.filter(plan=plan).prefetch_related("measures")
+    if projects is None:
+        projects = summary_projects(plan, fiscal_year)
+    else:
+        policies = policies.filter(pk__in={project.basic_policy_id for project in projects})
+    projects = list(projects)
+    indicators = _main_indicators(projects)
     statuses = working.statuses(indicators, [fiscal_year])
-    for indicator in indicators:
-        by_policy[indicator.project.basic_policy_id]["indicators"].append(indicator)
-    for highlight in highlights:
+    by_policy: dict[int, dict[str, list]] = {}
+    for policy in policies:
+        by_policy[policy.pk] = {"projects": [], "highlights": []}
+    for project in projects:
+        by_policy[project.basic_policy_id]["projects"].append(project)
+    for highlight in Highlight.objects.filter(project__in=projects).select_related("project"):
         by_policy[highlight.project.basic_policy_id]["highlights"].append(highlight)
     return [
         PolicySummary(
             policy=policy,
             measures=list(policy.measures.all()),
             rows=working.achievement_rows(
-                by_policy[policy.pk]["projects"],
-                by_policy[policy.pk]["indicators"],
-                fiscal_year,
-                statuses,
+                by_policy[policy.pk]["projects"], indicators, fiscal_year, statuses
             ),
             highlights=by_policy[policy.pk]["highlights"],
         )
@@ -281,8 +435,12 @@ def achievement_summary(plan, fiscal_year: int) -> list[PolicySummary]:
     ]
 
 
-def _started_by(project, fiscal_year: int) -> bool:
-    return project.fiscal_year_added is None or project.fiscal_year_added <= fiscal_year
+def _main_indicators(projects) -> list[Indicator]:
+    return list(
+        Indicator.objects.filter(project__in=projects, is_main=True)
+        .select_related("project__basic_policy__plan")
+        .order_by("order", "pk")
+    )
 
 
 # --- comparison of two fiscal years ----------------------------------------------------------
@@ -299,7 +457,17 @@ class ComparisonRow:
         return self.first.code != self.second.code
 
 
+def comparison_indicators(plan):
+    """The plan's indicators (a queryset) in the order the comparison lists them."""
+    return (
+        Indicator.objects.filter(project__plan=plan)
+        .select_related("project__basic_policy__plan")
+        .order_by("project__basic_policy__number", "project__summary_order", "order", "pk")
+    )
+
+
 def comparison(indicators, first_year: int, second_year: int) -> list[ComparisonRow]:
+    """The rows of loaded indicators (a page): one query."""
     indicators = list(indicators)
     statuses = working.statuses(indicators, [first_year, second_year])
     return [
@@ -312,6 +480,19 @@ def comparison(indicators, first_year: int, second_year: int) -> list[Comparison
     ]
 
 
+def _chunks(queryset, related: tuple[str, ...]) -> Iterator[list]:
+    """The objects of a queryset a chunk at a time, with their ``related`` objects: their
+    ids first, then one query per chunk by id alone (the queryset's filters again would
+    make SQLite search the plan's rows for every chunk), so that a download holds one
+    chunk in memory whatever the size of the plan."""
+    ids = list(queryset.values_list("pk", flat=True))
+    objects = queryset.model.objects.select_related(*related)
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        loaded = objects.in_bulk(chunk)
+        yield [loaded[pk] for pk in chunk]
+
+
 # --- XLSX ------------------------------------------------------------------------------------
 # Machine-readable per 総務省's rules: one value per cell, numbers as numbers, units in their
 # own column, Western years with the era beside them, no merged cells.
@@ -322,102 +503,128 @@ def _append(sheet, values) -> None:
     sheet.append(xlsx_row(sheet, [str(v) if isinstance(v, Promise) else v for v in values]))
 
 
-def _workbook():
+def _spooled(workbook):
+    """A write-only workbook saved to a temporary file, rewound, for a FileResponse."""
+    spool = tempfile.TemporaryFile()
+    workbook.save(spool)
+    spool.seek(0)
+    return spool
+
+
+def summary_xlsx(plan, fiscal_year: int):
+    """The summary of every policy, a sheet each, written a chunk of projects at a time to a
+    write-only workbook (memory does not grow with the plan); returns the file."""
     from openpyxl import Workbook
 
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    return workbook
-
-
-def summary_workbook(plan, fiscal_year: int, summaries: list[PolicySummary]):
     from policies.fiscal_years import format_era
+    from policies.models import BasicPolicy, Highlight
 
-    workbook = _workbook()
-    for summary in summaries:
-        sheet = workbook.create_sheet(title=f"{_('基本方針')}{summary.policy.number}")
+    workbook = Workbook(write_only=True)
+    for policy in BasicPolicy.objects.filter(plan=plan).prefetch_related("measures"):
+        sheet = workbook.create_sheet(title=f"{_('基本方針')}{policy.number}")
         _append(sheet, [plan.name])
-        _append(sheet, [str(summary.policy)])
+        _append(sheet, [str(policy)])
         _append(sheet, [_("年度"), fiscal_year, format_era(fiscal_year)])
-        for measure in summary.measures:
+        for measure in policy.measures.all():
             _append(sheet, [_("基本施策"), measure.title])
         _append(sheet, [])
-        _append(
-            sheet,
-            [
-                _("事業番号"),
-                _("事業名"),
-                _("指標"),
-                _("単位"),
-                _("基準値"),
-                _("基準年度"),
-                _("目標値"),
-                _("目標"),
-                _("目標年度"),
-                _("実績"),
-                _("達成状況"),
-                _("計算上の達成状況"),
-            ],
-        )
-        for row in summary.rows:
-            indicator = row.indicator
-            if indicator is None:
-                _append(sheet, [row.project.number, row.project.name])
-                continue
-            _append(
-                sheet,
-                [
-                    row.project.number,
-                    row.project.name,
-                    indicator.name,
-                    indicator.unit,
-                    indicator.baseline_value,
-                    indicator.baseline_fiscal_year,
-                    indicator.target_value,
-                    indicator.target_display,
-                    indicator.effective_target_fiscal_year,
-                    row.status.value,
-                    row.status.label,
-                    row.status.computed_label,
-                ],
-            )
+        _append(sheet, SUMMARY_COLUMNS)
+        projects = summary_projects(plan, fiscal_year).filter(basic_policy=policy)
+        for chunk in _chunks(projects, ("department",)):
+            for row in working.achievement_rows(chunk, _main_indicators(chunk), fiscal_year):
+                _append(sheet, _summary_cells(row))
         _append(sheet, [])
         _append(sheet, [_("主な取組実績")])
-        for highlight in summary.highlights:
-            _append(sheet, [highlight.project.number, highlight.project.name, highlight.text])
-    return workbook
-
-
-def comparison_workbook(plan, first_year: int, second_year: int, rows: list[ComparisonRow]):
-    workbook = _workbook()
-    sheet = workbook.create_sheet(title=_("年度比較"))
-    _append(
-        sheet,
-        [
-            _("基本方針"),
-            _("事業番号"),
-            _("指標"),
-            _("単位"),
-            f"{_('実績')} {first_year}",
-            f"{_('達成状況')} {first_year}",
-            f"{_('実績')} {second_year}",
-            f"{_('達成状況')} {second_year}",
-            _("変化"),
-        ],
-    )
-    for row in rows:
-        _append(
-            sheet,
-            [
-                row.indicator.project.basic_policy.number,
-                row.indicator.project.number,
-                row.indicator.name,
-                row.indicator.unit,
-                row.first.value,
-                row.first.label,
-                row.second.value,
-                row.second.label,
-                _("変化あり") if row.changed else "",
-            ],
+        highlights = Highlight.objects.filter(project__basic_policy=policy).select_related(
+            "project"
         )
-    return workbook
+        for highlight in highlights.iterator(chunk_size=CHUNK):
+            _append(sheet, [highlight.project.number, highlight.project.name, highlight.text])
+    return _spooled(workbook)
+
+
+SUMMARY_COLUMNS = [
+    gettext_lazy("事業番号"),
+    gettext_lazy("事業名"),
+    gettext_lazy("指標"),
+    gettext_lazy("単位"),
+    gettext_lazy("基準値"),
+    gettext_lazy("基準年度"),
+    gettext_lazy("目標値"),
+    gettext_lazy("目標"),
+    gettext_lazy("目標年度"),
+    gettext_lazy("実績"),
+    gettext_lazy("達成状況"),
+    gettext_lazy("計算上の達成状況"),
+]
+
+
+def _summary_cells(row) -> list:
+    indicator = row.indicator
+    if indicator is None:
+        return [row.project.number, row.project.name]
+    return [
+        row.project.number,
+        row.project.name,
+        indicator.name,
+        indicator.unit,
+        indicator.baseline_value,
+        indicator.baseline_fiscal_year,
+        indicator.target_value,
+        indicator.target_display,
+        indicator.effective_target_fiscal_year,
+        row.status.value,
+        row.status.label,
+        row.status.computed_label,
+    ]
+
+
+def comparison_xlsx(plan, first_year: int, second_year: int):
+    """Every indicator's two years, written a chunk at a time to a write-only workbook;
+    returns the file."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=_("年度比較"))
+    for values in comparison_table(plan, first_year, second_year):
+        _append(sheet, values)
+    return _spooled(workbook)
+
+
+def comparison_table(plan, first_year: int, second_year: int) -> Iterator[list]:
+    """The comparison's header and rows, every indicator's, read a chunk at a time."""
+    yield [
+        _("基本方針"),
+        _("事業番号"),
+        _("指標"),
+        _("単位"),
+        f"{_('実績')} {first_year}",
+        f"{_('達成状況')} {first_year}",
+        f"{_('実績')} {second_year}",
+        f"{_('達成状況')} {second_year}",
+        _("変化"),
+    ]
+    labels = {code: str(label) for code, label in AchievementStatus.choices}
+    ids = list(comparison_indicators(plan).values_list("pk", flat=True))
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        # Plain values, not models: the download has every indicator of the plan.
+        described = Indicator.objects.filter(pk__in=chunk).values_list(
+            "pk", "project__basic_policy__number", "project__number", "name", "unit"
+        )
+        described = {pk: rest for pk, *rest in described}
+        judged = working.judgements(chunk, [first_year, second_year]).values_list(
+            "indicator_id", "fiscal_year", "working_value", "working_status"
+        )
+        judged = {(pk, year): (value, code) for pk, year, value, code in judged}
+        for pk in chunk:
+            first_value, first_code = judged.get((pk, first_year), (None, ""))
+            second_value, second_code = judged.get((pk, second_year), (None, ""))
+            yield [
+                *described[pk],
+                first_value,
+                labels.get(first_code, ""),
+                second_value,
+                labels.get(second_code, ""),
+                _("変化あり") if first_code != second_code else "",
+            ]

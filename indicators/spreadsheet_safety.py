@@ -60,13 +60,16 @@ def safe_row(values: Iterable) -> list:
 def xlsx_row(sheet, values: Iterable) -> list:
     """A row for ``openpyxl`` ``sheet.append``: text neutralised and typed as a string
     cell (never a formula), numbers and dates as they are."""
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import Cell
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+    make_cell = WriteOnlyCell if isinstance(sheet, WriteOnlyWorksheet) else Cell
     row = []
     for value in values:
         value = neutralise(value)
         if isinstance(value, str):
-            cell = Cell(sheet, value=value)
+            cell = make_cell(sheet, value=value)
             cell.data_type = "s"
             row.append(cell)
         else:

@@ -2,6 +2,8 @@
 
 Planners only: an officer (or any staff without the planner role) gets 403. The numbers
 come from ``indicators.reports``; approving and returning go through the workflow service.
+Lists are shown a page at a time (``?page=N``; a page past the end shows the last one, as
+the public search does), so every page costs the same whatever the size of the plan.
 """
 
 from functools import wraps
@@ -9,8 +11,9 @@ from functools import wraps
 from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -44,6 +47,22 @@ def _plan_and_year(slug: str, year: int) -> Plan:
     return plan
 
 
+PAGE_SIZE = 50  # rows of a list per page
+COMPARISON_PAGE_SIZE = 100  # indicators of the comparison per page
+SUMMARY_PAGE_SIZE = 200  # projects of the summary per page
+
+
+def _page(request, items, size: int, query: str = "") -> dict:
+    """One page of ``items`` (an ordered queryset) and what the pagination include needs;
+    ``query`` is the rest of the query string its links keep."""
+    page = Paginator(items, size).get_page(request.GET.get("page"))
+    return {
+        "page": page,
+        "page_links": page.paginator.get_elided_page_range(page.number),
+        "query": query,
+    }
+
+
 def _context(request, plan: Plan, year: int, title: str, url_name: str, **extra) -> dict:
     """The admin's own context (site header, user links) and what every status page shows."""
     return {
@@ -57,11 +76,21 @@ def _context(request, plan: Plan, year: int, title: str, url_name: str, **extra)
     }
 
 
+def _plan_indicators(plan):
+    return Indicator.objects.filter(project__plan=plan)
+
+
 @planner_required
 def dashboard(request, slug, year):
     plan = _plan_and_year(slug, year)
-    indicators = Indicator.objects.for_plan(plan)
-    board = reports.dashboard(indicators, year)
+    board = reports.dashboard(_plan_indicators(plan), year)
+    differing = reports.differences(
+        _plan_indicators(plan)
+        .select_related("project")
+        .order_by("project__basic_policy__number", "project__summary_order", "order", "pk"),
+        year,
+    )
+    paged = _page(request, differing, PAGE_SIZE)
     return render(
         request,
         "indicators/staff/dashboard.html",
@@ -75,6 +104,8 @@ def dashboard(request, slug, year):
             total_rows=[board.total],
             previous_year=year - 1,
             projects=reports.project_totals(plan, year),
+            differences=reports.year_statuses(paged["page"].object_list, year),
+            **paged,
         ),
     )
 
@@ -82,25 +113,28 @@ def dashboard(request, slug, year):
 @planner_required
 def trajectory(request, slug, year):
     plan = _plan_and_year(slug, year)
-    rows = reports.off_trajectory(Indicator.objects.for_plan(plan), year)
+    paged = _page(request, reports.off_trajectory(plan, year), PAGE_SIZE)
     return render(
         request,
         "indicators/staff/trajectory.html",
         _context(
-            request, plan, year, _("目標への軌道から外れた指標"), "staff:trajectory", rows=rows
+            request,
+            plan,
+            year,
+            _("目標への軌道から外れた指標"),
+            "staff:trajectory",
+            rows=reports.trajectory_rows(paged["page"].object_list),
+            **paged,
         ),
     )
 
 
 @planner_required
 def tracker(request, slug, year):
+    """Counts per department; ``?department=ID`` (or ``none``) also lists, a page at a
+    time, that department's indicators not handed in yet (what the reminders list)."""
     plan = _plan_and_year(slug, year)
-    rows = reports.submission_tracker(
-        Indicator.objects.for_plan(plan)
-        .select_related(None)
-        .select_related("project__basic_policy__plan", "project__department"),
-        year,
-    )
+    rows = reports.submission_tracker(_plan_indicators(plan), year)
     reporting_year = ReportingYear.objects.filter(plan=plan, fiscal_year=year).first()
     due_date = reporting_year.due_date if reporting_year else None
     overdue = bool(due_date and timezone.localdate() > due_date)
@@ -116,8 +150,24 @@ def tracker(request, slug, year):
             rows=rows,
             due_date=due_date,
             overdue=overdue,
+            **_outstanding(request, plan, year, rows),
         ),
     )
+
+
+def _outstanding(request, plan, year: int, rows) -> dict:
+    chosen = request.GET.get("department", "")
+    for row in rows:
+        key = str(row.department.pk) if row.department else "none"
+        if key == chosen:
+            listed = (
+                reports.outstanding(_plan_indicators(plan), year)
+                .filter(project__department=row.department)
+                .select_related("project")
+                .order_by("project__basic_policy__number", "project__summary_order", "order", "pk")
+            )
+            return {"chosen": row, **_page(request, listed, PAGE_SIZE, f"department={key}")}
+    return {}
 
 
 @planner_required
@@ -126,7 +176,7 @@ def review_queue(request, slug, year):
     plan = _plan_and_year(slug, year)
     if request.method == "POST":
         _review(request)
-        return redirect("staff:review_queue", slug=slug, year=year)
+        return redirect(request.get_full_path())
     actuals = (
         Actual.objects.filter(
             state=ActualState.SUBMITTED, fiscal_year=year, indicator__project__plan=plan
@@ -148,7 +198,14 @@ def review_queue(request, slug, year):
     return render(
         request,
         "indicators/staff/review_queue.html",
-        _context(request, plan, year, _("承認待ちの実績"), "staff:review_queue", actuals=actuals),
+        _context(
+            request,
+            plan,
+            year,
+            _("承認待ちの実績"),
+            "staff:review_queue",
+            **_page(request, actuals, PAGE_SIZE),
+        ),
     )
 
 
@@ -174,25 +231,32 @@ def _review(request) -> None:
             messages.error(request, message)
 
 
-def _xlsx(workbook, filename: str) -> HttpResponse:
-    response = HttpResponse(content_type=file_limits.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    workbook.save(response)
-    return response
+def _xlsx(spool, filename: str) -> FileResponse:
+    return FileResponse(
+        spool, as_attachment=True, filename=filename, content_type=file_limits.XLSX_CONTENT_TYPE
+    )
 
 
 @planner_required
 def summary(request, slug, year):
+    """The summary of every policy; the page shows it a number of projects at a time, the
+    XLSX whole."""
     plan = _plan_and_year(slug, year)
-    summaries = reports.achievement_summary(plan, year)
     if request.GET.get("format") == "xlsx":
-        return _xlsx(
-            reports.summary_workbook(plan, year, summaries), f"{plan.slug}-{year}-summary.xlsx"
-        )
+        return _xlsx(reports.summary_xlsx(plan, year), f"{plan.slug}-{year}-summary.xlsx")
+    paged = _page(request, reports.summary_projects(plan, year), SUMMARY_PAGE_SIZE)
     return render(
         request,
         "indicators/staff/summary.html",
-        _context(request, plan, year, _("施策達成状況概要"), "staff:summary", summaries=summaries),
+        _context(
+            request,
+            plan,
+            year,
+            _("施策達成状況概要"),
+            "staff:summary",
+            summaries=reports.achievement_summary(plan, year, paged["page"].object_list),
+            **paged,
+        ),
     )
 
 
@@ -202,13 +266,17 @@ def comparison(request, slug, year):
     plan = _plan_and_year(slug, year)
     other = request.GET.get("with", "")
     other_year = parse_whole_number(other, max_digits=4) or year - 1
-    indicators = list(Indicator.objects.for_plan(plan))
-    rows = reports.comparison(indicators, other_year, year)
     if request.GET.get("format") == "xlsx":
         return _xlsx(
-            reports.comparison_workbook(plan, other_year, year, rows),
+            reports.comparison_xlsx(plan, other_year, year),
             f"{plan.slug}-{other_year}-{year}.xlsx",
         )
+    paged = _page(
+        request,
+        reports.comparison_indicators(plan),
+        COMPARISON_PAGE_SIZE,
+        query=f"with={other_year}",
+    )
     return render(
         request,
         "indicators/staff/comparison.html",
@@ -218,10 +286,11 @@ def comparison(request, slug, year):
             year,
             _("年度比較"),
             "staff:comparison",
-            rows=rows,
+            rows=reports.comparison(paged["page"].object_list, other_year, year),
             other_year=other_year,
             previous_year=other_year,
-            board=reports.dashboard(indicators, year, previous_year=other_year),
+            board=reports.dashboard(_plan_indicators(plan), year, previous_year=other_year),
+            **paged,
         ),
     )
 
@@ -248,7 +317,7 @@ def carry_over(request, slug, year):
             messages.success(
                 request, _("%(count)d 件の指標を引き継ぎました。") % {"count": len(created)}
             )
-        return redirect("staff:carry_over", slug=slug, year=year)
+        return redirect(request.get_full_path())
     indicators = (
         Indicator.objects.filter(project__plan=plan)
         .select_related("project", "carried_over_to__project")
@@ -265,7 +334,7 @@ def carry_over(request, slug, year):
             _("後継計画への指標の引き継ぎ"),
             "staff:carry_over",
             successor=successor,
-            indicators=indicators,
             projects=projects,
+            **_page(request, indicators, PAGE_SIZE),
         ),
     )

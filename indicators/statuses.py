@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, FilteredRelation, Q
 from django.utils.translation import get_language
 
 from . import achievement
@@ -131,6 +131,13 @@ class StatusReader:
             rows = rows.filter(fiscal_year__in=list(fiscal_years))
         return rows
 
+    def plan_judgements(self, plan, fiscal_years: Iterable[int]):
+        """The visible stored judgements of a plan's indicators for some years, joined to
+        the plan (no list of ids: for queries that join the indicators anyway)."""
+        return Judgement.objects.filter(
+            self.visible, indicator__project__plan=plan, fiscal_year__in=list(fiscal_years)
+        )
+
     def judged_ids(self, indicators, fiscal_year: int, code: str | None = None):
         """Ids (a subquery) of the indicators of a queryset that have a status for the
         year: any status, or the status ``code``."""
@@ -190,6 +197,33 @@ class StatusReader:
             group = counts[row[f"indicator__{group_by}"]]
             group.add(row[self.status], row["n"])
             group.not_reported -= row["n"]
+        return counts
+
+    def year_counts(
+        self, indicators, fiscal_years: Iterable[int], group_by: tuple[str, ...]
+    ) -> dict[tuple, dict[int, StatusCounts]]:
+        """Indicators of a queryset per values of the ``group_by`` fields (keyed by tuples)
+        and per status for each of some years, in one GROUP BY query: each year's stored
+        judgement is a LEFT JOIN, and an indicator without one is not reported."""
+        years = {year: f"judged_{year}" for year in fiscal_years}
+        joins = {
+            name: FilteredRelation("judgements", condition=Q(judgements__fiscal_year=year))
+            for year, name in years.items()
+        }
+        statuses = {year: f"{name}__{self.status}" for year, name in years.items()}
+        rows = (
+            indicators.order_by()
+            .annotate(**joins)
+            .values(*group_by, *statuses.values())
+            .annotate(n=Count("pk"))
+        )
+        counts: dict[tuple, dict[int, StatusCounts]] = defaultdict(
+            lambda: defaultdict(StatusCounts)
+        )
+        for row in rows:
+            key = tuple(row[name] for name in group_by)
+            for year, column in statuses.items():
+                counts[key][year].add(row[column] or None, row["n"])
         return counts
 
     def achievement_rows(

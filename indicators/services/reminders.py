@@ -84,9 +84,7 @@ def send_reminders(
                 plan=plan, fiscal_year=fiscal_year, sent_on=today
             ).values_list("department_id", flat=True)
         )
-        indicators = Indicator.objects.for_plan(plan).prefetch_related(
-            "project__department__members"
-        )
+        indicators = Indicator.objects.filter(project__plan=plan)
         for row in reports.submission_tracker(indicators, fiscal_year):
             department = row.department
             if department is None or not row.outstanding:
@@ -98,10 +96,16 @@ def send_reminders(
             if not to:
                 result.no_address.append(department.name)
                 continue
+            listed = list(
+                reports.outstanding(indicators, fiscal_year)
+                .filter(project__department=department)
+                .select_related("project")
+                .order_by("project__basic_policy__number", "project__summary_order", "order", "pk")
+            )
             subject = _("【%(plan)s】%(year)s 実績の提出のお願い（%(count)d 件）") % {
                 "plan": plan,
                 "year": format_era_long(fiscal_year),
-                "count": len(row.outstanding),
+                "count": len(listed),
             }
             with transaction.atomic():
                 log = ReminderLog.objects.create(
@@ -111,11 +115,11 @@ def send_reminders(
                     kind=kind,
                     sent_on=today,
                     recipients=", ".join(to + cc),
-                    missing_count=len(row.outstanding),
+                    missing_count=len(listed),
                 )
                 EmailMessage(
                     subject,
-                    _body(plan, fiscal_year, due_date, kind, row.outstanding),
+                    _body(plan, fiscal_year, due_date, kind, listed),
                     to=to,
                     cc=cc,
                 ).send()

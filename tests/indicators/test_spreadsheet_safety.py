@@ -147,7 +147,7 @@ def test_staff_workbooks(client, hostile_plan, name):
     expected = {"indicator", "unit"}
     if name == "staff:summary":
         expected |= {"plan", "measure", "project", "highlight"}
-    assert_inert(xlsx_cells(response.content), expected)
+    assert_inert(xlsx_cells(b"".join(response.streaming_content)), expected)
 
 
 def test_whole_plan_exports(client, hostile_plan, tmp_path):
