@@ -1,8 +1,9 @@
 """Settings for Yumeplan, read from the environment.
 
 DATABASE_URL  database (default: SQLite file ``db.sqlite3`` in the project folder);
-              PostgreSQL as ``postgres://user@host:5432/name``; add ``?pool=true`` for
-              psycopg's connection pool (then CONN_MAX_AGE stays 0).
+              PostgreSQL as ``postgres://user@host:5432/name``, with psycopg's connection
+              pool unless ``?pool=false`` is added (DATABASE_POOL_SIZE per worker, 2).
+REDIS_URL     a shared cache for several app servers (``redis://host:6379/0``).
 SECRET_KEY    required unless DEBUG is on.
 DEBUG         "1"/"true" turns on development mode.
 ALLOWED_HOSTS comma-separated host names (default with DEBUG: localhost names only).
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "yumeplan.middleware.RequestLogMiddleware",  # first: times everything below
     "django.middleware.security.SecurityMiddleware",
     "yumeplan.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -123,19 +125,65 @@ DATABASES = {
     )
 }
 
-# Public pages and the API are cached until the next publication (indicators/cache.py).
-# Public pages are cached per process in memory, under the public version that lives in the
-# database (indicators.cache), so a publication in one worker reaches every other worker on
-# its next request. A shared backend (Redis, Memcached) only saves rebuilding a page once per
-# worker. Pages have their own cache so that culling many search URLs evicts nothing else.
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "public_pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "public-pages",
-        "OPTIONS": {"MAX_ENTRIES": 2000},
-    },
-}
+# --- Serving on one or several app servers (docs/deployment.md) -------------------------
+# PostgreSQL connections come from psycopg's pool in each worker process unless DATABASE_URL
+# says otherwise (``?pool=false``); a gunicorn sync worker serves one request at a time, so a
+# small pool suffices: DATABASE_POOL_SIZE connections at most per worker process.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    if _db_options.get("pool", True) is True:
+        from psycopg_pool import ConnectionPool
+
+        _db_options["pool"] = {
+            "min_size": 1,
+            "max_size": int(os.environ.get("DATABASE_POOL_SIZE", "2")),
+            "timeout": 10,
+            # a connection the server closed (a restart) is replaced, not handed out
+            "check": ConnectionPool.check_connection,
+        }
+    if _db_options.get("pool"):
+        DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections
+
+# Public pages and the API are cached until the next publication (indicators/cache.py),
+# under the public version; a page is rendered by one worker while the others wait for it
+# (yumeplan.public.caching). With REDIS_URL every worker of every app server shares the
+# pages and the version; without it each process keeps its own pages, bounded in bytes.
+# Pages have their own cache so that culling many search URLs evicts nothing else.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+PUBLIC_CACHE_SHARED = bool(REDIS_URL)
+# Seconds a cached page lives at most; pages of an old version are never read again.
+PUBLIC_CACHE_TIMEOUT = int(os.environ.get("PUBLIC_CACHE_TIMEOUT", str(24 * 3600)))
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "yumeplan",
+        },
+        "public_pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "yumeplan-pages",
+        },
+    }
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "public_pages": {
+            "BACKEND": "yumeplan.public.caching.BoundedLocMemCache",
+            "LOCATION": "public-pages",
+            "OPTIONS": {
+                "MAX_ENTRIES": 2000,
+                "MAX_BYTES": int(os.environ.get("PUBLIC_CACHE_MAX_MB", "128")) * 2**20,
+            },
+        },
+    }
+
+# Absolute URLs in public pages and the API (which are cached and shared by all visitors)
+# start with this origin, never with the Host of the request that filled the cache;
+# unset, they are relative. Example: https://plan.city.example.lg.jp
+SITE_ORIGIN = os.environ.get("SITE_ORIGIN", "").rstrip("/")
+# --- end of serving -------------------------------------------------------------------------
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -170,9 +218,10 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    # Where the proxy does not redirect to HTTPS itself; /healthz stays reachable by HTTP.
+    # Where the proxy does not redirect to HTTPS itself; /healthz and /readyz stay reachable
+    # by HTTP.
     SECURE_SSL_REDIRECT = env_bool("SSL_REDIRECT", False)
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     # Turn on once the whole host (and, with HSTS_INCLUDE_SUBDOMAINS, its subdomains)
     # answers by HTTPS only: browsers remember it for HSTS_SECONDS.
     SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "0"))
@@ -187,11 +236,22 @@ CONTENT_SECURITY_POLICY = (
     "form-action 'self'; frame-ancestors 'none'"
 )
 
+# Logs go to standard error: one line per request (yumeplan.middleware.RequestLogMiddleware,
+# with status and duration), as JSON objects when LOG_JSON is on.
+LOG_JSON = env_bool("LOG_JSON", False)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "yumeplan.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "json" if LOG_JSON else "text"}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # the request log replaces django.request's warnings for 4xx answers
+    "loggers": {"django.request": {"level": "ERROR"}},
 }
 
 # Mail (reminders of missing figures): EMAIL_BACKEND from the environment, the console in

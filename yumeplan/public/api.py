@@ -4,6 +4,7 @@ Published figures only; every response is cached until the next publication and 
 its licence in the ``Link`` header (rel="license") as well as in the JSON body.
 """
 
+from django.conf import settings
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -15,6 +16,12 @@ from .caching import cached_public
 
 LICENCE_LINK = f'<{opendata.LICENCE["url"]}>; rel="license"'
 JSON_OPTIONS = {"ensure_ascii": False, "indent": 1}
+
+
+def site_url(path: str) -> str:
+    """``path`` under the configured SITE_ORIGIN, or as it is (relative) without one: never
+    under the host of the request, as the answer is cached and shared by every client."""
+    return f"{settings.SITE_ORIGIN}{path}"
 
 
 def _with_licence(response):
@@ -32,7 +39,7 @@ def api_plans(request):
             "name_en": plan.name_en,
             "start_fiscal_year": plan.start_fiscal_year,
             "end_fiscal_year": plan.end_fiscal_year,
-            "indicators_url": request.build_absolute_uri(
+            "indicators_url": site_url(
                 reverse("opendata:api_indicators", kwargs={"slug": plan.slug})
             ),
         }

@@ -13,6 +13,8 @@ from .caching import cached_public
 
 NOT_REPORTED = "none"
 SEARCH_PAGE_SIZE = 50
+# the query parameters the search reads (and caches its pages by)
+SEARCH_PARAMETERS = ("q", "policy", "measure", "department", "status", "page")
 
 
 @cached_public
@@ -148,7 +150,7 @@ def _matches(row, words, filters) -> bool:
     return all(word in haystack for word in words)
 
 
-@cached_public
+@cached_public(reads=SEARCH_PARAMETERS)
 def search(request, slug):
     """Search and filter every project and indicator of a plan; each state has its URL."""
     plan = get_object_or_404(Plan, slug=slug)
