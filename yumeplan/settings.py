@@ -132,14 +132,12 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _db_options = DATABASES["default"].setdefault("OPTIONS", {})
     if _db_options.get("pool", True) is True:
-        from psycopg_pool import ConnectionPool
-
+        # CONN_HEALTH_CHECKS (on) makes the pool check each connection it hands out, so one
+        # the server closed (a restart) is replaced, not given to a request.
         _db_options["pool"] = {
             "min_size": 1,
             "max_size": int(os.environ.get("DATABASE_POOL_SIZE", "2")),
             "timeout": 10,
-            # a connection the server closed (a restart) is replaced, not handed out
-            "check": ConnectionPool.check_connection,
         }
     if _db_options.get("pool"):
         DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections
