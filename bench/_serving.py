@@ -86,7 +86,8 @@ class Servers:
         try:
             self._create_database()
             self._manage("migrate", "--no-input", "--verbosity", "0")
-            self._manage("collectstatic", "--no-input", "--verbosity", "0")
+            if self.count:
+                self._manage("collectstatic", "--no-input", "--verbosity", "0")
             self._manage("shell", "-c", SEED)
             if "REDIS_URL" in self.env:
                 self._manage("shell", "-c", "from django.core.cache import cache; cache.clear()")

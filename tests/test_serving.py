@@ -15,9 +15,9 @@ from yumeplan.logs import JsonFormatter
 def test_postgresql_connections_come_from_a_pool_without_asking():
     show = "o = s.DATABASES['default']; print(o['OPTIONS']['pool']['max_size'], o['CONN_MAX_AGE'])"
     url = "postgres://someone@db.example:5432/yumeplan"
-    assert load_settings(show, SECRET_KEY="k", DATABASE_URL=url).stdout == "2 0\n"
-    sized = load_settings(show, SECRET_KEY="k", DATABASE_URL=url, DATABASE_POOL_SIZE="4")
-    assert sized.stdout == "4 0\n"
+    assert load_settings(show, SECRET_KEY="k", DATABASE_URL=url).stdout == "4 0\n"
+    sized = load_settings(show, SECRET_KEY="k", DATABASE_URL=url, DATABASE_POOL_SIZE="8")
+    assert sized.stdout == "8 0\n"
     off = load_settings(
         "print(s.DATABASES['default']['OPTIONS'])", SECRET_KEY="k", DATABASE_URL=url + "?pool=false"
     )

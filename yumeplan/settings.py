@@ -2,7 +2,7 @@
 
 DATABASE_URL  database (default: SQLite file ``db.sqlite3`` in the project folder);
               PostgreSQL as ``postgres://user@host:5432/name``, with psycopg's connection
-              pool unless ``?pool=false`` is added (DATABASE_POOL_SIZE per worker, 2).
+              pool unless ``?pool=false`` is added (DATABASE_POOL_SIZE per process, 4).
 REDIS_URL     a shared cache for several app servers (``redis://host:6379/0``).
 SECRET_KEY    required unless DEBUG is on.
 DEBUG         "1"/"true" turns on development mode.
@@ -127,8 +127,9 @@ DATABASES = {
 
 # --- Serving on one or several app servers (docs/deployment.md) -------------------------
 # PostgreSQL connections come from psycopg's pool in each worker process unless DATABASE_URL
-# says otherwise (``?pool=false``); a gunicorn sync worker serves one request at a time, so a
-# small pool suffices: DATABASE_POOL_SIZE connections at most per worker process.
+# says otherwise (``?pool=false``). A gunicorn sync worker serves one request at a time and
+# so keeps one connection open; the pool grows, to DATABASE_POOL_SIZE, only where threads
+# share a process (management commands, the test server).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _db_options = DATABASES["default"].setdefault("OPTIONS", {})
     if _db_options.get("pool", True) is True:
@@ -136,7 +137,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # the server closed (a restart) is replaced, not given to a request.
         _db_options["pool"] = {
             "min_size": 1,
-            "max_size": int(os.environ.get("DATABASE_POOL_SIZE", "2")),
+            "max_size": int(os.environ.get("DATABASE_POOL_SIZE", "4")),
             "timeout": 10,
         }
     if _db_options.get("pool"):
