@@ -146,7 +146,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # Public pages and the API are cached until the next publication (indicators/cache.py),
 # under the public version; a page is rendered by one worker while the others wait for it
 # (yumeplan.public.caching). With REDIS_URL every worker of every app server shares the
-# pages and the version; without it each process keeps its own pages, bounded in bytes.
+# pages and the version (and each process keeps a copy of the pages it serves, under the
+# same versioned keys); without it each process keeps its own pages, bounded in bytes.
 # Pages have their own cache so that culling many search URLs evicts nothing else.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 PUBLIC_CACHE_SHARED = bool(REDIS_URL)
@@ -163,6 +164,14 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "yumeplan-pages",
+        },
+        "public_pages_local": {
+            "BACKEND": "yumeplan.public.caching.BoundedLocMemCache",
+            "LOCATION": "public-pages-local",
+            "OPTIONS": {
+                "MAX_ENTRIES": 2000,
+                "MAX_BYTES": int(os.environ.get("PUBLIC_CACHE_MAX_MB", "128")) * 2**20,
+            },
         },
     }
 else:
