@@ -7,8 +7,9 @@ Environment, each optional:
 
 BIND                 address(es) to listen on, comma-separated (127.0.0.1:8000): the HTTPS
                      proxy or load balancer in front connects here
-WEB_CONCURRENCY      worker processes (2 × CPUs + 1); each holds up to DATABASE_POOL_SIZE
-                     PostgreSQL connections
+WEB_CONCURRENCY      worker processes (2 × CPUs + 1); each holds one PostgreSQL connection
+                     (DATABASE_POOL_SIZE is 1 here unless set: a sync worker serves one
+                     request at a time)
 GUNICORN_TIMEOUT     seconds a request may take before its worker is replaced (30)
 FORWARDED_ALLOW_IPS  the proxy's addresses, whose X-Forwarded-* headers are trusted (127.0.0.1)
 GUNICORN_ACCESS_LOG  "-" adds gunicorn's own access log; the app logs every request already
@@ -22,6 +23,8 @@ import multiprocessing
 import os
 
 wsgi_app = "yumeplan.wsgi:application"
+# Read by the settings in each worker (the app is loaded after the fork).
+os.environ.setdefault("DATABASE_POOL_SIZE", "1")
 bind = os.environ.get("BIND", "127.0.0.1:8000").split(",")
 workers = int(os.environ.get("WEB_CONCURRENCY", str(multiprocessing.cpu_count() * 2 + 1)))
 worker_class = "sync"
