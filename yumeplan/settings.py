@@ -153,38 +153,24 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 PUBLIC_CACHE_SHARED = bool(REDIS_URL)
 # Seconds a cached page lives at most; pages of an old version are never read again.
 PUBLIC_CACHE_TIMEOUT = int(os.environ.get("PUBLIC_CACHE_TIMEOUT", str(24 * 3600)))
+_PAGES_IN_MEMORY = {
+    "BACKEND": "yumeplan.public.caching.BoundedLocMemCache",
+    "OPTIONS": {
+        "MAX_ENTRIES": 2000,
+        "MAX_BYTES": int(os.environ.get("PUBLIC_CACHE_MAX_MB", "128")) * 2**20,
+    },
+}
 if REDIS_URL:
+    _REDIS = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "yumeplan",
-        },
-        "public_pages": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "yumeplan-pages",
-        },
-        "public_pages_local": {
-            "BACKEND": "yumeplan.public.caching.BoundedLocMemCache",
-            "LOCATION": "public-pages-local",
-            "OPTIONS": {
-                "MAX_ENTRIES": 2000,
-                "MAX_BYTES": int(os.environ.get("PUBLIC_CACHE_MAX_MB", "128")) * 2**20,
-            },
-        },
+        "default": {**_REDIS, "KEY_PREFIX": "yumeplan"},
+        "public_pages": {**_REDIS, "KEY_PREFIX": "yumeplan-pages"},
+        "public_pages_local": {**_PAGES_IN_MEMORY, "LOCATION": "public-pages-local"},
     }
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        "public_pages": {
-            "BACKEND": "yumeplan.public.caching.BoundedLocMemCache",
-            "LOCATION": "public-pages",
-            "OPTIONS": {
-                "MAX_ENTRIES": 2000,
-                "MAX_BYTES": int(os.environ.get("PUBLIC_CACHE_MAX_MB", "128")) * 2**20,
-            },
-        },
+        "public_pages": {**_PAGES_IN_MEMORY, "LOCATION": "public-pages"},
     }
 
 # Absolute URLs in public pages and the API (which are cached and shared by all visitors)
