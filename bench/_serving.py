@@ -130,20 +130,25 @@ class Servers:
         return result.stdout
 
     def _start(self, index: int) -> None:
-        port = free_port()
-        log = Path(self.env.get("SERVING_LOG_DIR", "/tmp")) / f"{self.name}-{port}.log"
+        url, log = self.launch(self.env)
+        self.urls.append(url)
         self.logs.append(log)
+
+    def launch(self, env: dict) -> tuple[str, Path]:
+        """Start one more gunicorn with ``env`` (stopped with the others); its URL and log."""
+        port = free_port()
+        log = Path(env.get("SERVING_LOG_DIR", "/tmp")) / f"{self.name}-{port}.log"
         with log.open("w") as stream:
             self.processes.append(
                 subprocess.Popen(
                     [str(GUNICORN), "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"],
                     cwd=ROOT,
-                    env=self.env,
+                    env=env,
                     stdout=stream,
                     stderr=subprocess.STDOUT,
                 )
             )
-        self.urls.append(f"http://127.0.0.1:{port}")
+        return f"http://127.0.0.1:{port}", log
 
     def renders(self) -> int:
         """How many pages all servers have rendered so far (their cache logs)."""

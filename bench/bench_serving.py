@@ -10,6 +10,7 @@ Prints, from one run with the seed data (the Kanazawa plan, and a small SYNTHETI
 load test's officers and planners work on):
 - requests per second of a static file, /healthz and the cached policy page on one server,
   and their ratios (goals: /healthz ≥ 50 % of the static file, policy page ≥ 80 % of /healthz);
+  and /healthz on a third server without the connection pool, as before (for comparison);
 - how many renders one page costs after a publication across 2 servers × 2 workers (goal 1);
 - the load test of a publication day against both servers (bench/locustfile.py): throughput,
   p50/p95/p99 per page and errors (goals: p99 of cached public pages ≤ 50 ms, no error).
@@ -31,7 +32,7 @@ from multiprocessing import Pool
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from _serving import KANAZAWA_SLUG, Servers, run_locust
+from _serving import KANAZAWA_SLUG, Servers, run_locust, wait_until_ready
 
 PUBLIC_PAGES = ["plan", "plan (en)", "policy", "project", "search", "download csv", "download json"]
 
@@ -122,6 +123,12 @@ def main() -> None:
             "cached policy page / /healthz: "
             f"{rates['cached policy page'] / rates['/healthz']:.0%} (goal ≥ 80 %)"
         )
+        unpooled, _log = servers.launch(
+            {**servers.env, "DATABASE_URL": servers.env["DATABASE_URL"] + "?pool=false"}
+        )
+        wait_until_ready(unpooled)
+        rate, errors = requests_per_second(f"{unpooled}/healthz", args.seconds, args.clients)
+        print(f"/healthz, a new connection per request (?pool=false): {rate:.0f} req/s")
         renders = renders_after_a_publication(servers)
         print(f"renders of one page after a publication, 2 servers × 2 workers: {renders} (goal 1)")
         load_test(servers, args.users, args.load_seconds)
