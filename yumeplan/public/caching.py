@@ -44,13 +44,13 @@ def cached_public(view=None, *, reads=()):
     def wrapper(request, *args, **kwargs):
         key = page_key(request, reads)
         local = caches["public_pages_local"] if settings.PUBLIC_CACHE_SHARED else None
-        response = local.get(key) if local else None
+        response = local.get(key) if local is not None else None
         if response is None:
             cache = caches["public_pages"]
             response = cache.get(key)
             if response is None:
                 response = _render_once(cache, key, lambda: view(request, *args, **kwargs))
-            if local and response.status_code == 200 and not response.streaming:
+            if local is not None and response.status_code == 200 and not response.streaming:
                 local.set(key, response, timeout=settings.PUBLIC_CACHE_TIMEOUT)
         return response
 
