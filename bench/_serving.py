@@ -27,6 +27,8 @@ GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 PASSWORD = "serving-test-pass-8231"
 SYNTHETIC_SLUG = "serving-synthetic"
 KANAZAWA_SLUG = "kanazawa-yumeplan-2020"
+# the planner's one-time recovery codes: one for the tests, one for each load test run
+RECOVERY_CODES = ["servingtestcode", *(f"loadtestcode{n}" for n in range(1, 6))]
 
 SEED = f"""
 import json
@@ -35,6 +37,8 @@ from django.core.management import call_command
 from indicators.services.synthetic import build_synthetic_plan
 from policies import roles
 from policies.models import Department
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 call_command("loaddata", "kanazawa_yumeplan2020", verbosity=0)
 build_synthetic_plan(slug="{SYNTHETIC_SLUG}", projects=30, departments=2)
 roles.ensure_roles()
@@ -44,6 +48,12 @@ officer.groups.add(Group.objects.get(name=roles.OFFICER_GROUP))
 Department.objects.filter(name__contains="{SYNTHETIC_SLUG}").first().members.add(officer)
 planner = User.objects.create_user("planner", password="{PASSWORD}", is_staff=True)
 planner.groups.add(Group.objects.get(name=roles.PLANNER_GROUP))
+# Planners confirm each sign-in with a second factor: an enrolled app, and recovery codes
+# that the test and the load test give (each once).
+TOTPDevice.objects.create(user=planner, name="app", confirmed=True)
+recovery = StaticDevice.objects.create(user=planner, name="recovery", confirmed=True)
+for code in {RECOVERY_CODES!r}:
+    recovery.token_set.create(token=code)
 print(json.dumps({{"ok": True}}))
 """
 
@@ -169,9 +179,16 @@ def wait_until_ready(url: str, seconds: float = 60) -> None:
         time.sleep(0.3)
 
 
-def run_locust(urls: list[str], *, users: int, seconds: int, csv_prefix: Path) -> dict:
+def run_locust(
+    urls: list[str], *, users: int, seconds: int, csv_prefix: Path, recovery_code: str
+) -> dict:
     """The load test (bench/locustfile.py), headless and bounded; its aggregated numbers."""
-    env = {**os.environ, "YUMEPLAN_HOSTS": ",".join(urls), "YUMEPLAN_PASSWORD": PASSWORD}
+    env = {
+        **os.environ,
+        "YUMEPLAN_HOSTS": ",".join(urls),
+        "YUMEPLAN_PASSWORD": PASSWORD,
+        "YUMEPLAN_RECOVERY_CODE": recovery_code,
+    }
     result = subprocess.run(
         [
             str(ROOT / ".venv" / "bin" / "locust"),

@@ -10,8 +10,9 @@ starts the servers; tests/test_serving_gunicorn.py and bench/bench_serving.py ru
 Each simulated person picks one of YUMEPLAN_HOSTS (the app servers behind a load balancer).
 Citizens read the Kanazawa plan: its page, policy, project, search and download pages.
 Officers (user "officer") save and submit a figure of the synthetic plan on the yearly entry
-screen; planners (user "planner") approve and publish what was submitted, which moves the
-public version on and makes every cached page render again.
+screen; planners (user "planner", confirming sign-in with the one-time recovery code
+YUMEPLAN_RECOVERY_CODE) approve and publish what was submitted, which moves the public
+version on and makes every cached page render again.
 """
 
 import os
@@ -24,6 +25,7 @@ from locust import HttpUser, between, events, task
 
 HOSTS = [h for h in os.environ.get("YUMEPLAN_HOSTS", "").split(",") if h]
 PASSWORD = os.environ.get("YUMEPLAN_PASSWORD", "")
+RECOVERY_CODE = os.environ.get("YUMEPLAN_RECOVERY_CODE", "")
 PLAN = os.environ.get("YUMEPLAN_PLAN", "kanazawa-yumeplan-2020")
 ENTRY_YEAR = os.environ.get("YUMEPLAN_ENTRY_YEAR", "2024")
 SEARCHES = ["?q=子育て", "?q=支援&policy=1", "?status=achieved", "?policy=2&page=1", "?q=保育"]
@@ -92,7 +94,7 @@ class Staff(OnOneServer):
 
     def on_start(self):
         page = self.client.get("/admin/login/", name="login")
-        self.client.post(
+        answer = self.client.post(
             "/admin/login/",
             {
                 "username": self.username,
@@ -102,6 +104,16 @@ class Staff(OnOneServer):
             },
             name="login",
         )
+        if 'name="token"' in answer.text:  # the second factor: a one-time recovery code
+            self.client.post(
+                answer.url,
+                {
+                    "token": RECOVERY_CODE,
+                    "csrfmiddlewaretoken": CSRF.search(answer.text).group(1),
+                    "next": "/admin/",
+                },
+                name="second factor",
+            )
 
 
 class Officer(Staff):

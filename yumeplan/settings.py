@@ -7,6 +7,12 @@ REDIS_URL     a shared cache for several app servers (``redis://host:6379/0``).
 SECRET_KEY    required unless DEBUG is on.
 DEBUG         "1"/"true" turns on development mode.
 ALLOWED_HOSTS comma-separated host names (default with DEBUG: localhost names only).
+TRUSTED_PROXY_COUNT  how many reverse proxies in front of the app append to
+              X-Forwarded-For (default 0: the header is ignored, REMOTE_ADDR is the client).
+OTP_REQUIRED_FOR_OFFICERS  "1" makes officers sign in with a second factor too (planners
+              and superusers always do).
+SESSION_IDLE_MINUTES  a signed-in session ends after this many minutes without a request
+              (default 120), and when the browser closes.
 """
 
 import os
@@ -51,7 +57,7 @@ ALLOWED_HOSTS = env_list(
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "yumeplan.apps.YumeplanAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -62,6 +68,9 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "policies",
     "indicators",
     "yumeplan.public",
@@ -77,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "yumeplan.middleware.SecondFactorMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -86,8 +97,10 @@ MIDDLEWARE = [
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one user name
 # from one address, that pair is refused for LOGIN_LOCKOUT_MINUTES. Keyed by the pair, not
 # the address alone, so one officer's typos never lock out a whole city hall behind one
-# NAT address. Behind a reverse proxy REMOTE_ADDR is the proxy's: the lock then works per
-# user name. Successful logins are kept in the admin's access log (who signed in, when).
+# NAT address. Behind a reverse proxy REMOTE_ADDR is the proxy's: set TRUSTED_PROXY_COUNT to
+# the number of proxies that append to X-Forwarded-For, and the client's address is read
+# from there (yumeplan/client_address.py); with 0 the header is ignored, so a client cannot
+# dodge the lock by sending one. Successful logins are kept in the admin's access log.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -97,6 +110,22 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "yumeplan.views.login_locked_out"
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "yumeplan.client_address.client_address"
+
+# Second factor (django-otp): planners and superusers, who approve and publish official
+# figures, confirm each sign-in with a code from an authenticator app (TOTP) or a one-time
+# recovery code (policies/second_factor.py, yumeplan/middleware.py). Officers too with
+# OTP_REQUIRED_FOR_OFFICERS. Wrong codes are throttled by django-otp (1, 2, 4, … seconds).
+OTP_REQUIRED_FOR_OFFICERS = env_bool("OTP_REQUIRED_FOR_OFFICERS", False)
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Yumeplan")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# Staff sessions end after SESSION_IDLE_MINUTES without a request (each request moves the
+# expiry on) and when the browser closes. Public pages open no session.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "120")) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 ROOT_URLCONF = "yumeplan.urls"
 

@@ -27,6 +27,7 @@ from simple_history.utils import bulk_create_with_history
 
 from indicators.cache import bump_public_cache
 from indicators.models import INDICATOR_DEFINITION_FIELDS, Actual, Indicator, OfficialStatus
+from indicators.services.judgements import refresh_plan_judgements
 from indicators.values import ValueParseError, parse_value
 from policies.models import (
     BasicPolicy,
@@ -336,10 +337,12 @@ def _import(data: bytes, *, dry_run: bool) -> dict[str, list[tuple[int, dict]]]:
     sheets = _read_workbook(data)
     errors: list[tuple[str, int, str]] = []
     with transaction.atomic():
-        _Importer(sheets, errors).run()
+        importer = _Importer(sheets, errors)
+        importer.run()
         if errors or dry_run:
             transaction.set_rollback(True)
         else:
+            refresh_plan_judgements(importer.plan.pk)
             bump_public_cache()  # a new plan (with its published figures) is public
     if errors:
         raise PlanImportError(errors)

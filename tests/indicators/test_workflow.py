@@ -264,12 +264,13 @@ def test_save_drafts_uses_a_fixed_number_of_queries(setup, django_assert_num_que
     entries = [DraftEntry(i.pk, Decimal(n)) for n, i in enumerate(indicators + extra)]
     assert len(entries) == 40
     # 2 permission lookups, 1 group lookup, savepoint + release, indicators, locked years,
-    # existing actuals, actual insert, history insert
-    with django_assert_num_queries(10):
+    # existing actuals, actual insert, history insert; the stored judgements (definitions,
+    # actuals, official statuses, delete, insert)
+    with django_assert_num_queries(15):
         result = workflow.save_drafts(user=planner, fiscal_year=2023, entries=entries)
     assert result.created == 40
     entries = [DraftEntry(e.indicator_id, e.value + 1) for e in entries]
-    with django_assert_num_queries(7):  # the user's permissions and groups are cached now
+    with django_assert_num_queries(12):  # the user's permissions and groups are cached now
         result = workflow.save_drafts(user=planner, fiscal_year=2023, entries=entries)
     assert result.updated == 40
 
