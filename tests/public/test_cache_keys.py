@@ -129,3 +129,16 @@ def test_the_entry_count_still_bounds_the_memory_cache():
     for n in range(5):
         cache.set(f"k{n}", n)
     assert len(cache._cache) == 3 and cache.get("k4") == 4 and cache.get("k0") is None
+
+
+@pytest.mark.parametrize(
+    "path", ["/plans/test-plan/policies/1/", "/api/v1/plans/test-plan/indicators/"]
+)
+def test_paged_answers_key_by_their_page_only(client, build_plan, path):
+    build_plan(projects_per_policy=2, policies=1)
+    first = client.get(path + "?page=1")
+    entries = page_entries()
+    assert client.get(path + "?page=1&sort=x").content == first.content
+    assert page_entries() == entries
+    client.get(path)  # no page given: a state of its own
+    assert page_entries() == entries + 1
