@@ -56,6 +56,8 @@ class IndicatorInline(admin.StackedInline):
         ("baseline_value", "baseline_fiscal_year"),
         ("target_kind", "target_value", "target_fiscal_year"),
         "order",
+        "definition",
+        ("data_source", "update_cycle"),
     ]
 
 

@@ -27,8 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from policies import roles
 from policies.fiscal_years import FiscalYearError, format_era, parse_fiscal_year
 
-from . import summary_table
-from .admin_uploads import MAX_UPLOAD_BYTES
+from . import file_limits, summary_table
 from .models import AchievementStatus, Direction
 from .services import summary_import
 from .values import format_value, format_value_with_year
@@ -83,9 +82,11 @@ class SummaryUploadForm(SummaryOptionsForm):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(gettext("ファイルが大きすぎます（20MB まで）。"))
-        self.data_bytes = upload.read(MAX_UPLOAD_BYTES + 1)
+        try:
+            file_limits.check_size(upload.size)
+        except file_limits.FileLimitError as error:
+            raise forms.ValidationError(str(error)) from error
+        self.data_bytes = upload.read()
         return upload
 
 

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "import_export",
     "simple_history",
     "axes",
@@ -140,6 +141,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "yumeplan.public.context_processors.site_operator",
             ],
         },
     },
@@ -273,8 +275,12 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": "json" if LOG_JSON else "text"}
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # the request log replaces django.request's warnings for 4xx answers
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {
+        # the request log replaces django.request's warnings for 4xx answers
+        "django.request": {"level": "ERROR"},
+        # WeasyPrint logs each step of a PDF's layout at INFO; keep its warnings only.
+        "weasyprint": {"level": "WARNING"},
+    },
 }
 
 # Mail (reminders of missing figures): EMAIL_BACKEND from the environment, the console in
@@ -295,3 +301,28 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 # Days after a due date from which reminders are copied to the planners.
 REMINDER_ESCALATION_DAYS = int(os.environ.get("REMINDER_ESCALATION_DAYS", "7"))
+
+# Uploaded and imported files (indicators/file_limits.py, docs/security.md): every file is
+# refused before it is parsed when it is over one of these. The admin screens and the
+# import_plan command alike.
+UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+UPLOAD_MAX_UNPACKED_BYTES = int(os.environ.get("UPLOAD_MAX_UNPACKED_BYTES", str(50 * 1024 * 1024)))
+UPLOAD_MAX_XLSX_PARTS = int(os.environ.get("UPLOAD_MAX_XLSX_PARTS", "200"))
+UPLOAD_MAX_ROWS = int(os.environ.get("UPLOAD_MAX_ROWS", "50000"))
+UPLOAD_MAX_COLUMNS = int(os.environ.get("UPLOAD_MAX_COLUMNS", "100"))
+UPLOAD_MAX_CELL_CHARS = int(os.environ.get("UPLOAD_MAX_CELL_CHARS", "10000"))
+# A request's form fields (the entry screen's values and notes) and files kept in memory
+# before Django spills them to a temporary file.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(
+    os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(10 * 1024 * 1024))
+)
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(
+    os.environ.get("FILE_UPLOAD_MAX_MEMORY_SIZE", str(2 * 1024 * 1024 + 512 * 1024))
+)
+# Who runs the public site, shown in every footer and named as publisher in the data
+# catalogue: SITE_OPERATOR_NAME (e.g. 金沢市 こども未来局), SITE_OPERATOR_CONTACT (a page's
+# URL or a mail address).
+SITE_OPERATOR = {
+    "name": os.environ.get("SITE_OPERATOR_NAME", ""),
+    "contact": os.environ.get("SITE_OPERATOR_CONTACT", ""),
+}

@@ -25,10 +25,19 @@ from django.db import IntegrityError, models, transaction
 from django.utils.dateparse import parse_date, parse_datetime
 from simple_history.utils import bulk_create_with_history
 
+from indicators import file_limits
 from indicators.cache import bump_public_cache
-from indicators.models import INDICATOR_DEFINITION_FIELDS, Actual, Indicator, OfficialStatus
+from indicators.models import (
+    INDICATOR_DEFINITION_FIELDS,
+    NOTE_FIELDS,
+    Actual,
+    Indicator,
+    OfficialStatus,
+)
+from indicators.services import workflow
 from indicators.services.judgements import refresh_plan_judgements
-from indicators.values import ValueParseError, parse_value
+from indicators.spreadsheet_safety import restore, safe_row, xlsx_row
+from indicators.values import ValueParseError, parse_value, parse_whole_number
 from policies.models import (
     BasicPolicy,
     Department,
@@ -211,7 +220,7 @@ def export_plan(plan: Plan) -> bytes:
     for name, table in plan_tables(plan).items():
         ws = book.create_sheet(name)
         for row in table:
-            ws.append(row)
+            ws.append(xlsx_row(ws, row))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -225,7 +234,7 @@ def export_plan_csv(plan: Plan) -> bytes:
         for name, table in plan_tables(plan).items():
             text = io.StringIO()
             csv.writer(text, lineterminator="\r\n").writerows(
-                ["" if cell is None else cell for cell in row] for row in table
+                safe_row("" if cell is None else cell for cell in row) for row in table
             )
             archive.writestr(f"{name}.csv", "\ufeff" + text.getvalue())
     return out.getvalue()
@@ -244,7 +253,7 @@ def _text(value) -> str:
     if isinstance(value, float):
         text = repr(value)
         return text[:-2] if text.endswith(".0") else text
-    return str(value).strip()
+    return restore(str(value).strip())
 
 
 def _from_cell(field: models.Field, value):
@@ -265,9 +274,10 @@ def _from_cell(field: models.Field, value):
         except ValueParseError as exc:
             raise _RowError(f"{field.name}: {exc}") from exc
     if isinstance(field, models.IntegerField):
-        if not text.isdigit():
-            raise _RowError(f"{field.name}: 「{text}」は整数ではありません。")
-        return int(text)
+        number = parse_whole_number(text, max_digits=18)
+        if number is None:
+            raise _RowError(f"{field.name}: 「{text[:50]}」は整数ではありません。")
+        return number
     if isinstance(field, models.DateTimeField):
         parsed = value if isinstance(value, datetime.datetime) else parse_datetime(text)
         if parsed is None:
@@ -296,8 +306,7 @@ def _read_rows(book, sheet: Sheet, errors) -> list[tuple[int, dict]]:
     if sheet.name not in book.sheetnames:
         errors.append((sheet.name, 1, "シートがありません。"))
         return []
-    ws = book[sheet.name]
-    rows = ws.iter_rows(values_only=True)
+    rows = file_limits.xlsx_rows(book[sheet.name])
     header = [_text(h) for h in next(rows, ())]
     while header and not header[-1]:
         header.pop()
@@ -314,20 +323,31 @@ def _read_rows(book, sheet: Sheet, errors) -> list[tuple[int, dict]]:
             )
         )
         return []
-    return [
-        (number, dict(zip(header, values, strict=False)))
-        for number, values in enumerate(rows, 2)
-        if any(_text(v) for v in values)
-    ]
+    records = []
+    for number, values in enumerate(rows, 2):
+        if any(_text(v) for v in values[len(header) :]):
+            errors.append((sheet.name, number, "見出しのない列に値があります。"))
+        elif any(_text(v) for v in values):
+            cells = [*values[: len(header)], *[None] * (len(header) - len(values))]
+            records.append((number, dict(zip(header, cells, strict=True))))
+    return records
 
 
 def _read_workbook(data: bytes) -> dict[str, list[tuple[int, dict]]]:
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on a broken file
-        raise PlanImportError([("-", 0, "Excel（.xlsx）ファイルとして読み取れません。")]) from exc
+    """Every sheet's rows, the file bounded by file_limits before and while reading."""
     errors: list[tuple[str, int, str]] = []
-    sheets = {sheet.name: _read_rows(book, sheet, errors) for sheet in SHEETS}
+    sheet = "-"
+    try:
+        book = file_limits.open_xlsx(data)
+        try:
+            sheets = {}
+            for spec in SHEETS:
+                sheet = spec.name
+                sheets[sheet] = _read_rows(book, spec, errors)
+        finally:
+            book.close()
+    except file_limits.FileLimitError as exc:
+        raise PlanImportError([(sheet, 0, str(exc))]) from exc
     if errors:
         raise PlanImportError(errors)
     return sheets
@@ -362,6 +382,24 @@ def check_plan(data: bytes) -> dict[str, int]:
     """
     sheets = _import(data, dry_run=True)
     return {sheet.name: len(sheets[sheet.name]) for sheet in SHEETS}
+
+
+def _check_actual(actual: Actual) -> None:
+    """The entry screen's rules for a value and its notes (workflow.value_errors and
+    note_errors): a workbook cannot publish what an officer could not enter."""
+    problems = [
+        f"{name}: {message}"
+        for name in ("value", "published_value")
+        if getattr(actual, name) is not None
+        for message in workflow.value_errors(actual.indicator, getattr(actual, name))
+    ]
+    problems += [
+        f"{name}: {message}"
+        for name in NOTE_FIELDS
+        for message in workflow.note_errors(getattr(actual, name))
+    ]
+    if problems:
+        raise _RowError(" ".join(problems))
 
 
 class _Importer:
@@ -441,6 +479,8 @@ class _Importer:
                 raise _RowError("key が空です。")
         else:
             obj.indicator = self._ref(self.indicators, refs["indicator"], "指標 key")
+            if sheet.model is Actual:
+                _check_actual(obj)
         if sheet.model is Plan:
             obj.full_clean()
         else:

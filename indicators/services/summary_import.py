@@ -13,12 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from simple_history.utils import bulk_create_with_history
 
-from indicators import achievement, summary_table
-from indicators.admin_uploads import MAX_UPLOAD_BYTES
+from indicators import achievement, file_limits, summary_table
 from indicators.cache import bump_public_cache
 from indicators.models import Actual, ActualState, Indicator, OfficialStatus
 from indicators.services.judgements import refresh_plan_judgements
@@ -66,7 +66,12 @@ def read_summary(
 
     ``directions`` maps an indicator's key ("2/1") to "up" or "down", the planner's choice.
     """
-    rows = summary_table.read_rows(name, data, max_bytes=MAX_UPLOAD_BYTES)
+    if name.lower().endswith(".xlsx"):
+        try:
+            file_limits.check_xlsx(data)  # the settings' limits, as every other import
+        except file_limits.FileLimitError as error:
+            raise SummaryError([("-", str(error))]) from error
+    rows = summary_table.read_rows(name, data, max_bytes=settings.UPLOAD_MAX_BYTES)
     summary = summary_table.parse_summary(rows, start=start, end=end, mapping=mapping)
     for indicator in summary.indicators:
         if directions and indicator.key in directions:

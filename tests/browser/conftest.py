@@ -115,4 +115,8 @@ def _serious_violations(page):
         " nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}))",
         [*WCAG_AA, "best-practice"],
     )
+    # axe fetches @imported stylesheets itself (the admin's widgets.css, by a wrong relative
+    # URL); let those requests finish before the test moves on, so that they never overlap
+    # the next page's requests on the test server's one shared SQLite connection.
+    page.wait_for_load_state("networkidle")
     return [v for v in violations if v["impact"] in ("serious", "critical")]

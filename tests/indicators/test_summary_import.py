@@ -189,10 +189,10 @@ def test_an_existing_slug_is_refused_and_nothing_is_written(kanazawa_seed, kanaz
     assert BasicPolicy.objects.count() == 5
 
 
-def test_a_file_over_the_upload_limit_is_refused_before_reading(db, monkeypatch, tmp_path):
+def test_a_file_over_the_upload_limit_is_refused_before_reading(db, settings, tmp_path):
     path = tmp_path / "big.txt"
     path.write_bytes(b"x" * 2048)
-    monkeypatch.setattr("indicators.management.commands.import_summary.MAX_UPLOAD_BYTES", 1024)
+    settings.UPLOAD_MAX_BYTES = 1024
     with pytest.raises(CommandError, match="大きすぎます"):
         run(path)
     with pytest.raises(SummaryError, match="大きすぎます"):

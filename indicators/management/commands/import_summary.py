@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from indicators.admin_uploads import MAX_UPLOAD_BYTES
+from indicators.file_limits import FileLimitError, check_size
 from indicators.models import Direction, TargetKind
 from indicators.services import summary_import
 from indicators.summary_table import ROLE_LABELS, SummaryError
@@ -72,12 +72,11 @@ class Command(BaseCommand):
         file = Path(path)
         if not file.is_file():
             raise CommandError(f"ファイル {path} がありません。")
-        if file.stat().st_size > MAX_UPLOAD_BYTES:
-            raise CommandError(
-                f"ファイルが大きすぎます（{MAX_UPLOAD_BYTES // 1024 // 1024}MB まで）。"
-            )
-        with file.open("rb") as handle:
-            data = handle.read(MAX_UPLOAD_BYTES + 1)
+        try:
+            check_size(file.stat().st_size)
+        except FileLimitError as error:
+            raise CommandError(str(error)) from error
+        data = file.read_bytes()
         try:
             summary = summary_import.read_summary(
                 file.name, data, start=start, end=end, directions=dict(direction)
