@@ -142,6 +142,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "yumeplan.public.context_processors.site_operator",
+                "yumeplan.public.context_processors.site_origin",
             ],
         },
     },

@@ -26,7 +26,7 @@ def test_plans_lists_slug_name_and_period(client, build_plan):
     [plan] = data["plans"]
     assert plan["slug"] == "one" and plan["name"] == "テスト計画"
     assert (plan["start_fiscal_year"], plan["end_fiscal_year"]) == (2020, 2024)
-    assert plan["indicators_url"] == "/api/v1/plans/one/indicators/"  # no SITE_ORIGIN set
+    assert plan["indicators_url"] == "http://testserver/api/v1/plans/one/indicators/"
 
 
 def test_indicators_carry_every_documented_field(client, build_plan):

@@ -29,6 +29,35 @@ def test_the_plans_api_names_urls_under_the_site_origin_whoever_asked_first(
     assert later["plans"][0]["indicators_url"] == expected
 
 
+def test_without_a_site_origin_each_origin_gets_its_own_entry(client, build_plan, settings):
+    """Pages that print their origin (canonical links, the sitemap, the feed) are never
+    served to a request from another origin."""
+    settings.ALLOWED_HOSTS = ["localhost", "testserver"]
+    build_plan(slug="one")
+    url = "/plans/one/"
+    first = client.get(url, HTTP_HOST="localhost", HTTP_X_FORWARDED_PROTO="https")
+    later = client.get(url).content.decode()
+    assert "https://localhost/plans/one/" in first.content.decode()
+    assert "localhost" not in later
+    assert '<link rel="canonical" href="http://testserver/plans/one/">' in later
+
+
+def test_the_canonical_link_follows_the_site_origin(client, build_plan, settings):
+    settings.SITE_ORIGIN = "https://plan.city.example.lg.jp"
+    build_plan(slug="one")
+    page = client.get("/plans/one/").content.decode()
+    assert '<link rel="canonical" href="https://plan.city.example.lg.jp/plans/one/">' in page
+    assert 'href="https://plan.city.example.lg.jp/en/plans/one/"' in page
+
+
+def test_the_language_switch_keeps_only_what_the_page_reads(client, build_plan):
+    """The first request's unread parameters must not reach the cached page's links."""
+    plan = build_plan(projects_per_policy=1, policies=1)
+    first = client.get(f"/plans/{plan.slug}/search/?utm_source=mail&q=事業").content.decode()
+    assert "utm_source" not in first
+    assert "q=%E4%BA%8B%E6%A5%AD" in first
+
+
 def test_a_query_string_a_page_does_not_read_adds_no_entry(client, build_plan):
     plan = build_plan(projects_per_policy=1, policies=1)
     url = f"/plans/{plan.slug}/"

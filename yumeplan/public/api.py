@@ -5,7 +5,6 @@ streamed a chunk of indicators at a time; every response states its licence in t
 ``Link`` header (rel="license") as well as in the JSON body.
 """
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
@@ -15,17 +14,11 @@ from django.views.decorators.http import require_safe
 from policies.models import BasicPolicy, Plan
 
 from . import opendata
-from .caching import cached_public
+from .caching import absolute_url, cached_public
 
 LICENCE_LINK = f'<{opendata.LICENCE["url"]}>; rel="license"'
 JSON_OPTIONS = {"ensure_ascii": False, "indent": 1}
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def site_url(path: str) -> str:
-    """``path`` under the configured SITE_ORIGIN, or as it is (relative) without one: never
-    under the host of the request, as the answer is cached and shared by every client."""
-    return f"{settings.SITE_ORIGIN}{path}"
 
 
 def _with_licence(response):
@@ -43,8 +36,8 @@ def api_plans(request):
             "name_en": plan.name_en,
             "start_fiscal_year": plan.start_fiscal_year,
             "end_fiscal_year": plan.end_fiscal_year,
-            "indicators_url": site_url(
-                reverse("opendata:api_indicators", kwargs={"slug": plan.slug})
+            "indicators_url": absolute_url(
+                request, reverse("opendata:api_indicators", kwargs={"slug": plan.slug})
             ),
         }
         for plan in Plan.objects.order_by("-start_fiscal_year", "name")

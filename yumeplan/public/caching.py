@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
+from django.http import QueryDict
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
@@ -42,6 +43,7 @@ def cached_public(view=None, *, reads=()):
     @require_safe
     @wraps(view)
     def wrapper(request, *args, **kwargs):
+        _keep_read_parameters(request, reads)
         key = page_key(request, reads)
         local = caches["public_pages_local"] if settings.PUBLIC_CACHE_SHARED else None
         response = local.get(key) if local is not None else None
@@ -58,10 +60,34 @@ def cached_public(view=None, *, reads=()):
 
 
 def page_key(request, reads) -> str:
-    """The cache key of a public response: version, language, path and the read parameters."""
-    query = urlencode([(name, request.GET[name]) for name in sorted(reads) if name in request.GET])
-    digest = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()
+    """The cache key of a public response: version, language, the request's origin (pages
+    that print it, such as the sitemap, are kept apart by it), path and read parameters."""
+    query = _read_query(request, reads)
+    origin = f"{request.scheme}://{request.get_host()}"
+    digest = hashlib.sha256(f"{origin}{request.path}?{query}".encode()).hexdigest()
     return f"yumeplan:public:{public_cache_version()}:{get_language()}:{digest}"
+
+
+def site_origin(request) -> str:
+    """Where the site's absolute URLs start: SITE_ORIGIN, or else the request's own origin
+    (which the cache key then includes)."""
+    return settings.SITE_ORIGIN or f"{request.scheme}://{request.get_host()}"
+
+
+def absolute_url(request, path: str) -> str:
+    return f"{site_origin(request)}{path}"
+
+
+def _read_query(request, reads) -> str:
+    return urlencode([(name, request.GET[name]) for name in sorted(reads) if name in request.GET])
+
+
+def _keep_read_parameters(request, reads) -> None:
+    """Leave the request only the parameters the view reads, so that whatever the page
+    prints of its own URL (the language switch) is the same for every request of its key."""
+    query = _read_query(request, reads)
+    request.META["QUERY_STRING"] = query
+    request.GET = QueryDict(query)
 
 
 def _render_once(cache, key, render):

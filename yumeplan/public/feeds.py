@@ -19,7 +19,7 @@ from indicators.models import Actual, ActualCorrection
 from policies.fiscal_years import format_era
 from policies.models import BasicPolicy, Plan, Project
 
-from .caching import cached_public
+from .caching import absolute_url, cached_public
 
 FEED_LENGTH = 50
 
@@ -92,7 +92,7 @@ class PlanFeed(Feed):
     def get_object(self, request, slug):
         plan = get_object_or_404(Plan, slug=slug)
         # Entry ids are absolute IRIs under the feed's own URL (Atom requires an IRI).
-        plan.feed_id = request.build_absolute_uri(self.feed_url(plan)) + "#"
+        plan.feed_id = absolute_url(request, self.feed_url(plan)) + "#"
         return plan
 
     def title(self, plan):
@@ -178,7 +178,7 @@ def sitemap(request):
 
 @require_safe
 def robots_txt(request):
-    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    sitemap = absolute_url(request, reverse("sitemap"))
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
