@@ -80,6 +80,8 @@ class Servers:
             "SECRET_KEY": "serving-test-secret-key",
             "DATABASE_URL": database_url(base_database_url, self.name),
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            # as in production: every server prints the public origin, whatever Host it got
+            "SITE_ORIGIN": "https://plan.example.lg.jp",
             "SECURE_COOKIES": "0",  # loopback HTTP: the session cookie must come back
             "WEB_CONCURRENCY": str(workers),
             "LOG_LEVEL": "INFO",

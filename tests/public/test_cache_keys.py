@@ -44,10 +44,22 @@ def test_without_a_site_origin_each_origin_gets_its_own_entry(client, build_plan
 
 def test_the_canonical_link_follows_the_site_origin(client, build_plan, settings):
     settings.SITE_ORIGIN = "https://plan.city.example.lg.jp"
+    settings.ALLOWED_HOSTS = ["localhost", "testserver"]
     build_plan(slug="one")
-    page = client.get("/plans/one/").content.decode()
+    page = client.get("/plans/one/", HTTP_HOST="localhost").content.decode()
     assert '<link rel="canonical" href="https://plan.city.example.lg.jp/plans/one/">' in page
     assert 'href="https://plan.city.example.lg.jp/en/plans/one/"' in page
+    entries = page_entries()
+    assert client.get("/plans/one/").content.decode() == page  # one entry for every host
+    assert page_entries() == entries
+
+
+def test_the_sitemap_names_the_site_origin(client, build_plan, settings):
+    settings.SITE_ORIGIN = "https://plan.city.example.lg.jp"
+    build_plan(slug="one")
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert "<loc>https://plan.city.example.lg.jp/plans/one/</loc>" in sitemap
+    assert "testserver" not in sitemap
 
 
 def test_the_language_switch_keeps_only_what_the_page_reads(client, build_plan):

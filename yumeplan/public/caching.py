@@ -60,10 +60,10 @@ def cached_public(view=None, *, reads=()):
 
 
 def page_key(request, reads) -> str:
-    """The cache key of a public response: version, language, the request's origin (pages
-    that print it, such as the sitemap, are kept apart by it), path and read parameters."""
+    """The cache key of a public response: version, language, path and read parameters,
+    and without SITE_ORIGIN the request's origin, which pages then print (site_origin)."""
     query = _read_query(request, reads)
-    origin = f"{request.scheme}://{request.get_host()}"
+    origin = "" if settings.SITE_ORIGIN else f"{request.scheme}://{request.get_host()}"
     digest = hashlib.sha256(f"{origin}{request.path}?{query}".encode()).hexdigest()
     return f"yumeplan:public:{public_cache_version()}:{get_language()}:{digest}"
 

@@ -3,6 +3,7 @@ robots.txt."""
 
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
@@ -147,6 +148,17 @@ class PublicSitemap(Sitemap):
     i18n = True
     alternates = True
     languages = ["ja", "en"]
+
+    def get_protocol(self, protocol=None):
+        """SITE_ORIGIN's scheme where it is set, never the request's (see caching)."""
+        if settings.SITE_ORIGIN:
+            return urlsplit(settings.SITE_ORIGIN).scheme
+        return super().get_protocol(protocol)
+
+    def get_domain(self, site=None):
+        if settings.SITE_ORIGIN:
+            return urlsplit(settings.SITE_ORIGIN).netloc
+        return super().get_domain(site)
 
     def items(self):
         items = [("public:plan_index", {}), ("public:open_data", {})]
