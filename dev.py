@@ -4,6 +4,9 @@
     python3 dev.py serve   install, create the SQLite database, load the Kanazawa plan,
                            and serve the site at http://127.0.0.1:8000/
     python3 dev.py test    install, and run the whole test suite (pytest arguments may follow)
+    python3 dev.py prod    production: install, migrate, collect the static files and start
+                           gunicorn with gunicorn.conf.py (settings from the environment,
+                           docs/deployment.md)
 
 Everything is installed into ``.venv`` in this folder; it is reinstalled only when
 ``pyproject.toml`` changes. Set DATABASE_URL to use another database (PostgreSQL in CI).
@@ -112,6 +115,15 @@ def serve() -> None:
     run(PYTHON, "manage.py", "runserver", "127.0.0.1:8000", env=env)
 
 
+def prod() -> None:
+    ensure_venv("")
+    run(PYTHON, "manage.py", "migrate", "--no-input")
+    run(PYTHON, "manage.py", "collectstatic", "--no-input", "--verbosity", "0")
+    gunicorn = VENV / "bin" / "gunicorn"
+    os.chdir(ROOT)
+    os.execv(gunicorn, [str(gunicorn), "--config", str(ROOT / "gunicorn.conf.py")])
+
+
 def test(pytest_args: list[str]) -> None:
     ensure_venv("test")
     ensure_chromium()
@@ -129,6 +141,8 @@ def main() -> None:
     command, *rest = sys.argv[1:] or ["help"]
     if command == "serve":
         serve()
+    elif command == "prod":
+        prod()
     elif command == "test":
         test(rest)
     else:

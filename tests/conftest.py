@@ -1,3 +1,5 @@
+import os
+
 import pytest
 from django.test import Client
 
@@ -66,6 +68,17 @@ def app_code():
         return f"{totp(device.bin_key, device.step, device.t0, device.digits):0{device.digits}d}"
 
     return code
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``serving`` start gunicorn on PostgreSQL and Redis, or run the
+    PostgreSQL client tools: only when YUMEPLAN_SERVING_TESTS=1 (.ci/run sets it)."""
+    if os.environ.get("YUMEPLAN_SERVING_TESTS") == "1":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL and Redis: YUMEPLAN_SERVING_TESTS=1")
+    for item in items:
+        if "serving" in item.keywords:
+            item.add_marker(skip)
 
 
 @pytest.fixture(autouse=True)

@@ -1,3 +1,6 @@
+import logging
+import time
+
 from django.conf import settings
 
 
@@ -60,3 +63,36 @@ class SecondFactorMiddleware:
         else:
             target = "admin:second_factor_verify"
         return redirect_to_login(request.get_full_path(), reverse(target))
+
+
+request_log = logging.getLogger("yumeplan.request")
+
+
+class RequestLogMiddleware:
+    """One log line per request: method, path (without the query string), status, duration
+    and size; as JSON fields with LOG_JSON=1 (yumeplan.logs)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        start = time.perf_counter()
+        response = self.get_response(request)
+        duration_ms = round((time.perf_counter() - start) * 1000, 1)
+        size = None if response.streaming else len(response.content)
+        request_log.info(
+            "%s %s %s %sms %sB",
+            request.method,
+            request.path,
+            response.status_code,
+            duration_ms,
+            size,
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "duration_ms": duration_ms,
+                "bytes": size,
+            },
+        )
+        return response

@@ -1,8 +1,9 @@
 """Settings for Yumeplan, read from the environment.
 
 DATABASE_URL  database (default: SQLite file ``db.sqlite3`` in the project folder);
-              PostgreSQL as ``postgres://user@host:5432/name``; add ``?pool=true`` for
-              psycopg's connection pool (then CONN_MAX_AGE stays 0).
+              PostgreSQL as ``postgres://user@host:5432/name``, with psycopg's connection
+              pool unless ``?pool=false`` is added (DATABASE_POOL_SIZE per process, 4).
+REDIS_URL     a shared cache for several app servers (``redis://host:6379/0``).
 SECRET_KEY    required unless DEBUG is on.
 DEBUG         "1"/"true" turns on development mode.
 ALLOWED_HOSTS comma-separated host names (default with DEBUG: localhost names only).
@@ -77,6 +78,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "yumeplan.middleware.RequestLogMiddleware",  # first: times everything below
     "django.middleware.security.SecurityMiddleware",
     "yumeplan.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -140,6 +142,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "yumeplan.public.context_processors.site_operator",
+                "yumeplan.public.context_processors.site_origin",
             ],
         },
     },
@@ -154,19 +157,59 @@ DATABASES = {
     )
 }
 
-# Public pages and the API are cached until the next publication (indicators/cache.py).
-# Public pages are cached per process in memory, under the public version that lives in the
-# database (indicators.cache), so a publication in one worker reaches every other worker on
-# its next request. A shared backend (Redis, Memcached) only saves rebuilding a page once per
-# worker. Pages have their own cache so that culling many search URLs evicts nothing else.
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "public_pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "public-pages",
-        "OPTIONS": {"MAX_ENTRIES": 2000},
+# --- Serving on one or several app servers (docs/deployment.md) -------------------------
+# PostgreSQL connections come from psycopg's pool in each worker process unless DATABASE_URL
+# says otherwise (``?pool=false``). A gunicorn sync worker serves one request at a time and
+# so keeps one connection open; the pool grows, to DATABASE_POOL_SIZE, only where threads
+# share a process (management commands, the test server).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    if _db_options.get("pool", True) is True:
+        # CONN_HEALTH_CHECKS (on) makes the pool check each connection it hands out, so one
+        # the server closed (a restart) is replaced, not given to a request.
+        _db_options["pool"] = {
+            "min_size": 1,
+            "max_size": int(os.environ.get("DATABASE_POOL_SIZE", "4")),
+            "timeout": 10,
+        }
+    if _db_options.get("pool"):
+        DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections
+
+# Public pages and the API are cached until the next publication (indicators/cache.py),
+# under the public version; a page is rendered by one worker while the others wait for it
+# (yumeplan.public.caching). With REDIS_URL every worker of every app server shares the
+# pages and the version (and each process keeps a copy of the pages it serves, under the
+# same versioned keys); without it each process keeps its own pages, bounded in bytes.
+# Pages have their own cache so that culling many search URLs evicts nothing else.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+PUBLIC_CACHE_SHARED = bool(REDIS_URL)
+# Seconds a cached page lives at most; pages of an old version are never read again.
+PUBLIC_CACHE_TIMEOUT = int(os.environ.get("PUBLIC_CACHE_TIMEOUT", str(24 * 3600)))
+_PAGES_IN_MEMORY = {
+    "BACKEND": "yumeplan.public.caching.BoundedLocMemCache",
+    "OPTIONS": {
+        "MAX_ENTRIES": 2000,
+        "MAX_BYTES": int(os.environ.get("PUBLIC_CACHE_MAX_MB", "128")) * 2**20,
     },
 }
+if REDIS_URL:
+    _REDIS = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    CACHES = {
+        "default": {**_REDIS, "KEY_PREFIX": "yumeplan"},
+        "public_pages": {**_REDIS, "KEY_PREFIX": "yumeplan-pages"},
+        "public_pages_local": {**_PAGES_IN_MEMORY, "LOCATION": "public-pages-local"},
+    }
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "public_pages": {**_PAGES_IN_MEMORY, "LOCATION": "public-pages"},
+    }
+
+# Absolute URLs in public pages and the API (which are cached and shared by all visitors)
+# start with this origin, never with the Host of the request that filled the cache;
+# unset, they are relative. Example: https://plan.city.example.lg.jp
+SITE_ORIGIN = os.environ.get("SITE_ORIGIN", "").rstrip("/")
+# --- end of serving -------------------------------------------------------------------------
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -201,9 +244,10 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    # Where the proxy does not redirect to HTTPS itself; /healthz stays reachable by HTTP.
+    # Where the proxy does not redirect to HTTPS itself; /healthz and /readyz stay reachable
+    # by HTTP.
     SECURE_SSL_REDIRECT = env_bool("SSL_REDIRECT", False)
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     # Turn on once the whole host (and, with HSTS_INCLUDE_SUBDOMAINS, its subdomains)
     # answers by HTTPS only: browsers remember it for HSTS_SECONDS.
     SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "0"))
@@ -218,13 +262,26 @@ CONTENT_SECURITY_POLICY = (
     "form-action 'self'; frame-ancestors 'none'"
 )
 
+# Logs go to standard error: one line per request (yumeplan.middleware.RequestLogMiddleware,
+# with status and duration), as JSON objects when LOG_JSON is on.
+LOG_JSON = env_bool("LOG_JSON", False)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "yumeplan.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "json" if LOG_JSON else "text"}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # WeasyPrint logs each step of a PDF's layout at INFO; keep its warnings only.
-    "loggers": {"weasyprint": {"level": "WARNING"}},
+    "loggers": {
+        # the request log replaces django.request's warnings for 4xx answers
+        "django.request": {"level": "ERROR"},
+        # WeasyPrint logs each step of a PDF's layout at INFO; keep its warnings only.
+        "weasyprint": {"level": "WARNING"},
+    },
 }
 
 # Mail (reminders of missing figures): EMAIL_BACKEND from the environment, the console in

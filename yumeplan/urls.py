@@ -11,6 +11,7 @@ admin.site.index_title = "計画の管理"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     # Browsers ask for /favicon.ico on pages (the admin's) that name no icon.
     path("favicon.ico", views.favicon),
     path("robots.txt", feeds.robots_txt, name="robots_txt"),

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 from policies.models import BasicPolicy, Plan
 
 from . import opendata
-from .caching import cached_public
+from .caching import absolute_url, cached_public
 
 LICENCE_LINK = f'<{opendata.LICENCE["url"]}>; rel="license"'
 JSON_OPTIONS = {"ensure_ascii": False, "indent": 1}
@@ -36,8 +36,8 @@ def api_plans(request):
             "name_en": plan.name_en,
             "start_fiscal_year": plan.start_fiscal_year,
             "end_fiscal_year": plan.end_fiscal_year,
-            "indicators_url": request.build_absolute_uri(
-                reverse("opendata:api_indicators", kwargs={"slug": plan.slug})
+            "indicators_url": absolute_url(
+                request, reverse("opendata:api_indicators", kwargs={"slug": plan.slug})
             ),
         }
         for plan in Plan.objects.order_by("-start_fiscal_year", "name")
@@ -46,7 +46,7 @@ def api_plans(request):
     return _with_licence(JsonResponse(payload, json_dumps_params=JSON_OPTIONS))
 
 
-@cached_public
+@cached_public(reads=("page",))
 def api_indicators(request, slug):
     """A page of a plan's indicators (``?page=2``), with links to the pages beside it."""
     plan = get_object_or_404(Plan, slug=slug)

@@ -14,7 +14,7 @@ from indicators.models import PublicVersion
 from policies.models import Plan
 
 from . import api, opendata
-from .caching import cached_public
+from .caching import absolute_url, cached_public
 
 API_DOCUMENT = Path(settings.BASE_DIR) / "docs" / "api.md"
 API_DOCUMENT_LIMIT = 200_000  # characters: the document is ours, but every read is bounded
@@ -75,7 +75,7 @@ def api_documentation(request):
 def _distribution(request, plan, download) -> dict:
     policy = download["policy"]
     title = plan.name if policy is None else f"{plan.name} 基本方針 {policy.number}"
-    url = request.build_absolute_uri(download["url"])
+    url = absolute_url(request, download["url"])
     return {
         "@type": "dcat:Distribution",
         "@id": url,
@@ -89,7 +89,7 @@ def _distribution(request, plan, download) -> dict:
 
 
 def _dataset(request, plan, publisher, modified) -> dict:
-    page = request.build_absolute_uri(plan.get_absolute_url())
+    page = absolute_url(request, plan.get_absolute_url())
     return {
         "@type": "dcat:Dataset",
         "@id": page + "#dataset",
@@ -125,15 +125,15 @@ def catalogue(request):
     modified = (
         {"@value": version.changed_at.isoformat(), "@type": "xsd:dateTime"} if version else None
     )
-    api_url = request.build_absolute_uri(reverse("opendata:api_plans"))
+    api_url = absolute_url(request, reverse("opendata:api_plans"))
     payload = {
         "@context": DCAT_CONTEXT,
         "@type": "dcat:Catalog",
-        "@id": request.build_absolute_uri(reverse("opendata:catalogue")),
+        "@id": absolute_url(request, reverse("opendata:catalogue")),
         "dct:title": {"@value": "Yumeplan オープンデータ", "@language": "ja"},
         "dct:publisher": publisher,
         "dct:license": {"@id": opendata.LICENCE["url"]},
-        "foaf:homepage": {"@id": request.build_absolute_uri(reverse("public:open_data"))},
+        "foaf:homepage": {"@id": absolute_url(request, reverse("public:open_data"))},
         "dcat:dataset": [_dataset(request, plan, publisher, modified) for plan in _plans()],
         "dcat:service": {
             "@type": "dcat:DataService",
@@ -141,7 +141,7 @@ def catalogue(request):
             "dct:title": "Yumeplan JSON API",
             "dcat:endpointURL": {"@id": api_url},
             "dcat:endpointDescription": {
-                "@id": request.build_absolute_uri(reverse("public:api_documentation"))
+                "@id": absolute_url(request, reverse("public:api_documentation"))
             },
             "dct:license": {"@id": opendata.LICENCE["url"]},
         },

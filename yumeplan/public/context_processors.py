@@ -1,6 +1,9 @@
-"""What every page's footer shows: who runs the site and how to reach them."""
+"""What every page shows: who runs the site and how to reach them (the footer), and where
+its absolute URLs start."""
 
 from django.conf import settings
+
+from .caching import site_origin as origin_of
 
 
 def site_operator(request):
@@ -16,3 +19,9 @@ def site_operator(request):
             "contact_href": href,
         }
     }
+
+
+def site_origin(request):
+    """``site_origin``: SITE_ORIGIN, or the request's origin, for canonical and alternate
+    links (never the origin of whichever request filled a cached page: see caching)."""
+    return {"site_origin": origin_of(request)}

@@ -3,6 +3,7 @@ robots.txt."""
 
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
@@ -19,7 +20,7 @@ from indicators.models import Actual, ActualCorrection
 from policies.fiscal_years import format_era
 from policies.models import BasicPolicy, Plan, Project
 
-from .caching import cached_public
+from .caching import absolute_url, cached_public
 
 FEED_LENGTH = 50
 
@@ -92,7 +93,7 @@ class PlanFeed(Feed):
     def get_object(self, request, slug):
         plan = get_object_or_404(Plan, slug=slug)
         # Entry ids are absolute IRIs under the feed's own URL (Atom requires an IRI).
-        plan.feed_id = request.build_absolute_uri(self.feed_url(plan)) + "#"
+        plan.feed_id = absolute_url(request, self.feed_url(plan)) + "#"
         return plan
 
     def title(self, plan):
@@ -148,6 +149,17 @@ class PublicSitemap(Sitemap):
     alternates = True
     languages = ["ja", "en"]
 
+    def get_protocol(self, protocol=None):
+        """SITE_ORIGIN's scheme where it is set, never the request's (see caching)."""
+        if settings.SITE_ORIGIN:
+            return urlsplit(settings.SITE_ORIGIN).scheme
+        return super().get_protocol(protocol)
+
+    def get_domain(self, site=None):
+        if settings.SITE_ORIGIN:
+            return urlsplit(settings.SITE_ORIGIN).netloc
+        return super().get_domain(site)
+
     def items(self):
         items = [("public:plan_index", {}), ("public:open_data", {})]
         for plan in Plan.objects.all():
@@ -178,7 +190,7 @@ def sitemap(request):
 
 @require_safe
 def robots_txt(request):
-    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    sitemap = absolute_url(request, reverse("sitemap"))
     lines = [
         "User-agent: *",
         "Disallow: /admin/",

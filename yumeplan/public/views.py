@@ -1,5 +1,6 @@
 """The public site's pages: published figures only, read through ``indicators.published``."""
 
+from dataclasses import fields
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
@@ -18,6 +19,8 @@ from .caching import cached_public
 
 SEARCH_PAGE_SIZE = 50
 POLICY_PAGE_SIZE = 100  # projects of a policy's main-indicator table per page
+# the query parameters the search reads (and caches its pages by)
+SEARCH_PARAMETERS = (*(f.name for f in fields(plan_search.Filters)), "page")
 
 
 @cached_public
@@ -58,7 +61,7 @@ def plan_detail(request, slug):
     )
 
 
-@cached_public
+@cached_public(reads=("page",))
 def basic_policy_detail(request, slug, number):
     """A policy's measures, the achievement table of its main indicators (as the city's
     summary prints it, paged for a large plan) and its highlights."""
@@ -152,7 +155,7 @@ def indicator_view(indicator, years, statuses, actuals):
     }
 
 
-@cached_public
+@cached_public(reads=SEARCH_PARAMETERS)
 def search(request, slug):
     """Search and filter every project and indicator of a plan; each state has its URL."""
     plan = get_object_or_404(Plan, slug=slug)

@@ -1,0 +1,145 @@
+"""Production serving, measured: gunicorn (2 workers per server) on PostgreSQL and Redis.
+
+Run (PostgreSQL and Redis on this machine; the database named in DATABASE_URL gets a
+``_bench`` sibling that is dropped afterwards; the Redis database is flushed):
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/yumeplan \\
+        .venv/bin/python bench/bench_serving.py [--redis-url redis://127.0.0.1:6379/15]
+
+Prints, from one run with the seed data (the Kanazawa plan, and a small SYNTHETIC plan the
+load test's officers and planners work on):
+- requests per second of a static file, /healthz and the cached policy page on one server,
+  and their ratios (goals: /healthz ≥ 50 % of the static file, policy page ≥ 80 % of /healthz);
+  and /healthz on a third server without the connection pool, as before (for comparison);
+- how many renders one page costs after a publication across 2 servers × 2 workers (goal 1);
+- the load test of a publication day against both servers (bench/locustfile.py): throughput,
+  p50/p95/p99 per page and errors (goals: p99 of cached public pages ≤ 50 ms, no error).
+Loopback only; every number is from this machine, shared with whatever else runs on it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import http.client
+import os
+import re
+import tempfile
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from multiprocessing import Pool
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from _serving import KANAZAWA_SLUG, Servers, run_locust, wait_until_ready
+
+# the cached public pages (downloads are streamed, not cached)
+PUBLIC_PAGES = ["plan", "plan (en)", "policy", "project", "search"]
+
+
+def _client(job) -> tuple[int, int]:
+    """One client process: GET ``path`` again and again for ``seconds``; (ok, errors)."""
+    host, port, path, seconds = job
+    ok = errors = 0
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        conn = http.client.HTTPConnection(host, port, timeout=10)
+        try:
+            conn.request("GET", path)
+            response = conn.getresponse()
+            response.read()
+            if response.status == 200:
+                ok += 1
+            else:
+                errors += 1
+        except OSError:
+            errors += 1
+        finally:
+            conn.close()
+    return ok, errors
+
+
+def requests_per_second(url: str, seconds: float, clients: int) -> tuple[float, int]:
+    parts = urlsplit(url)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    with Pool(clients) as pool:
+        results = pool.map(_client, [(parts.hostname, parts.port, path, seconds)] * clients)
+    return sum(ok for ok, _ in results) / seconds, sum(errors for _, errors in results)
+
+
+def renders_after_a_publication(servers: Servers) -> int:
+    servers._manage("shell", "-c", "from indicators.cache import bump_public_cache as b; b()")
+    before = servers.renders()
+    urls = [f"{url}/plans/{KANAZAWA_SLUG}/policies/1/" for url in servers.urls] * 4
+    with ThreadPoolExecutor(max_workers=len(urls)) as pool:
+        list(pool.map(lambda u: urllib.request.urlopen(u).read(), urls))
+    return servers.renders() - before
+
+
+def load_test(servers: Servers, users: int, seconds: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        prefix = Path(tmp) / "load"
+        result = run_locust(
+            servers.urls,
+            users=users,
+            seconds=seconds,
+            csv_prefix=prefix,
+            recovery_code="loadtestcode1",
+        )
+        with Path(f"{prefix}_stats.csv").open() as stream:
+            rows = list(csv.DictReader(stream))
+    print(f"\nload test: {users} users for {seconds} s against {len(servers.urls)} servers")
+    print(f"{'':22} {'requests':>8} {'errors':>6} {'req/s':>7} {'p50':>6} {'p95':>6} {'p99':>6}")
+    for row in rows:
+        print(
+            f"{row['Name'][:22]:22} {row['Request Count']:>8} {row['Failure Count']:>6} "
+            f"{float(row['Requests/s']):7.1f} {row['50%']:>6} {row['95%']:>6} {row['99%']:>6}"
+        )
+    public = [row for row in rows if row["Name"] in PUBLIC_PAGES]
+    worst = max(float(row["99%"]) for row in public)
+    print(f"p99 of the cached public pages, worst page: {worst:.0f} ms (goal ≤ 50 ms)")
+    total = next(row for row in rows if row["Name"] == "Aggregated")
+    print(f"errors: {total['Failure Count']} (goal 0); locust exit code {result['returncode']}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/15")
+    parser.add_argument("--seconds", type=float, default=5)
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--load-seconds", type=int, default=30)
+    args = parser.parse_args()
+    database_url = os.environ["DATABASE_URL"]
+    with Servers(database_url, args.redis_url, count=2, workers=2, name="bench") as servers:
+        first = servers.urls[0]
+        policy = f"{first}/plans/{KANAZAWA_SLUG}/policies/1/"
+        page = urllib.request.urlopen(policy).read().decode()
+        static = first + re.search(r'href="(/static/[^"]+\.css)"', page).group(1)
+        print(f"one server, 2 workers, {args.clients} client processes, {args.seconds} s each")
+        rates = {}
+        for name, url in [("static file", static), ("/healthz", f"{first}/healthz"),
+                          ("cached policy page", policy)]:  # fmt: skip
+            rates[name], errors = requests_per_second(url, args.seconds, args.clients)
+            print(f"{name:20} {rates[name]:8.0f} req/s  ({errors} errors)")
+        print(
+            f"/healthz / static file: {rates['/healthz'] / rates['static file']:.0%} (goal ≥ 50 %)"
+        )
+        print(
+            "cached policy page / /healthz: "
+            f"{rates['cached policy page'] / rates['/healthz']:.0%} (goal ≥ 80 %)"
+        )
+        unpooled, _log = servers.launch(
+            {**servers.env, "DATABASE_URL": servers.env["DATABASE_URL"] + "?pool=false"}
+        )
+        wait_until_ready(unpooled)
+        rate, errors = requests_per_second(f"{unpooled}/healthz", args.seconds, args.clients)
+        print(f"/healthz, a new connection per request (?pool=false): {rate:.0f} req/s")
+        renders = renders_after_a_publication(servers)
+        print(f"renders of one page after a publication, 2 servers × 2 workers: {renders} (goal 1)")
+        load_test(servers, args.users, args.load_seconds)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,45 @@
+"""gunicorn's settings for Yumeplan in production (docs/deployment.md).
+
+    .venv/bin/gunicorn -c gunicorn.conf.py      or      python3 dev.py prod
+
+after ``manage.py migrate`` and ``manage.py collectstatic`` (``dev.py prod`` runs both).
+Environment, each optional:
+
+BIND                 address(es) to listen on, comma-separated (127.0.0.1:8000): the HTTPS
+                     proxy or load balancer in front connects here
+WEB_CONCURRENCY      worker processes (2 × CPUs + 1); each holds one PostgreSQL connection
+                     (DATABASE_POOL_SIZE is 1 here unless set: a sync worker serves one
+                     request at a time)
+GUNICORN_TIMEOUT     seconds a request may take before its worker is replaced (30)
+FORWARDED_ALLOW_IPS  the proxy's addresses, whose X-Forwarded-* headers are trusted (127.0.0.1)
+GUNICORN_ACCESS_LOG  "-" adds gunicorn's own access log; the app logs every request already
+PIDFILE              where the master writes its process id, for ``kill -HUP`` (none)
+
+``kill -HUP <master>`` restarts the workers gracefully (new code after an upgrade); each
+worker is also replaced after about MAX_REQUESTS requests, so no leak grows for long.
+"""
+
+import multiprocessing
+import os
+
+wsgi_app = "yumeplan.wsgi:application"
+# Read by the settings in each worker (the app is loaded after the fork).
+os.environ.setdefault("DATABASE_POOL_SIZE", "1")
+bind = os.environ.get("BIND", "127.0.0.1:8000").split(",")
+workers = int(os.environ.get("WEB_CONCURRENCY", str(multiprocessing.cpu_count() * 2 + 1)))
+worker_class = "sync"
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+# On HUP or TERM, workers finish the requests they are serving for up to this long.
+graceful_timeout = 30
+max_requests = int(os.environ.get("MAX_REQUESTS", "5000"))
+max_requests_jitter = max_requests // 10
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Each worker opens its own database pool on its first request: not preloaded, not forked.
+preload_app = False
+pidfile = os.environ.get("PIDFILE") or None
+errorlog = "-"
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms "%(a)s"'
+proc_name = "yumeplan"
+# Several instances may run on one host: restart them with signals, not a shared control socket.
+control_socket_disable = True

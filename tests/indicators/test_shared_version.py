@@ -1,0 +1,82 @@
+"""The public version in Redis, shared by every app server (indicators.cache).
+
+Marked ``serving``: needs Redis (YUMEPLAN_SERVING_TESTS=1, SERVING_REDIS_URL).
+"""
+
+import pytest
+from django.core.cache import caches
+
+from indicators.cache import (
+    SHARED_KEY,
+    _raise_shared_version,
+    bump_public_cache,
+    public_cache_version,
+    stored_public_version,
+)
+from policies.models import Project
+from tests.serving_support import redis_url
+
+pytestmark = [pytest.mark.serving, pytest.mark.django_db]
+
+
+@pytest.fixture
+def shared_cache(settings):
+    redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url()}
+    settings.CACHES = {
+        "default": {**redis, "KEY_PREFIX": "test-yumeplan"},
+        "public_pages": {**redis, "KEY_PREFIX": "test-yumeplan-pages"},
+        "public_pages_local": {
+            "BACKEND": "yumeplan.public.caching.BoundedLocMemCache",
+            "LOCATION": "test-local",
+        },
+    }
+    settings.PUBLIC_CACHE_SHARED = True
+    for cache in caches.all():
+        cache.clear()
+    yield
+    for cache in caches.all():
+        cache.clear()
+
+
+def test_the_version_is_read_from_the_database_once_then_from_redis(
+    shared_cache, django_assert_num_queries
+):
+    bump_public_cache()
+    number = stored_public_version()
+    with django_assert_num_queries(1):
+        assert public_cache_version() == number
+    with django_assert_num_queries(0):
+        assert public_cache_version() == number
+
+
+def test_a_reader_late_with_an_older_number_cannot_lower_it(shared_cache):
+    assert _raise_shared_version(7) == 7
+    assert _raise_shared_version(5) == 7
+    assert caches["default"].get(SHARED_KEY) == 7
+
+
+def test_a_bump_reaches_redis_when_its_transaction_commits(
+    shared_cache, django_capture_on_commit_callbacks
+):
+    before = public_cache_version()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        bump_public_cache()
+    assert public_cache_version() == before  # not committed yet: nothing shared
+    for callback in callbacks:
+        callback()
+    assert public_cache_version() == stored_public_version() > before
+
+
+def test_no_copy_of_a_page_is_served_once_a_publication_commits(
+    shared_cache, client, build_plan, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        plan = build_plan(projects_per_policy=1, policies=1)
+    url = f"/plans/{plan.slug}/projects/100/"
+    client.get(url)  # rendered, stored in Redis and in this process
+    assert caches["public_pages_local"].total_bytes() > 0
+    Project.objects.filter(number="100").update(name="新しい事業名")  # a bulk write: no signal
+    assert "新しい事業名" not in client.get(url).content.decode()  # this process's copy
+    with django_capture_on_commit_callbacks(execute=True):
+        bump_public_cache()
+    assert "新しい事業名" in client.get(url).content.decode()
