@@ -11,25 +11,18 @@ from __future__ import annotations
 
 import time
 
-from _django import synthetic_plan_from_arguments
+from _django import make_planner, synthetic_plan_from_arguments
 
 
 def main() -> None:
-    tmp = synthetic_plan_from_arguments()
+    database = synthetic_plan_from_arguments()
 
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from policies import roles
-
-    roles.ensure_roles()
-    planner = get_user_model().objects.create_user("bench-planner", is_staff=True)
-    planner.groups.add(Group.objects.get(name=roles.PLANNER_GROUP))
     client = Client()
-    client.force_login(planner)
+    client.force_login(make_planner())
 
     base = "/staff/plans/bench-synthetic"
     urls = [
@@ -51,7 +44,7 @@ def main() -> None:
             seconds = time.perf_counter() - start
         assert response.status_code == 200, (url, response.status_code)
         print(f"{url:68} {seconds:7.3f}s {len(queries):8d}")
-    tmp.cleanup()
+    database.cleanup()
 
 
 if __name__ == "__main__":
