@@ -14,15 +14,15 @@ SELECT … FOR UPDATE and a changed version is refused with the other person's v
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
 from indicators.cache import bump_public_cache
 from indicators.models import Actual, ActualCorrection, ActualState, Indicator
@@ -154,13 +154,20 @@ def _conflict(actual: Actual) -> EditConflict:
     )
 
 
-def save_drafts(*, user, fiscal_year: int, entries: Sequence[DraftEntry]) -> SaveResult:
+def save_drafts(
+    *,
+    user,
+    fiscal_year: int,
+    entries: Sequence[DraftEntry],
+    indicators: Mapping[int, Indicator] | None = None,
+) -> SaveResult:
     """Create or update the year's actuals of ``entries`` as drafts, all or nothing.
 
     A returned or published actual whose value or note changes goes back to draft (a
     published one keeps its published value until it is published again, with a reason).
     Submitted and approved actuals cannot be changed here. A fixed number of queries
-    plus one per BATCH_SIZE rows written.
+    plus one per BATCH_SIZE rows written. ``indicators`` (by pk, with their projects) spares
+    loading them again when the caller has them (an upload's preview).
     """
     _check_can_enter(user)
     ids = [entry.indicator_id for entry in entries]
@@ -170,18 +177,20 @@ def save_drafts(*, user, fiscal_year: int, entries: Sequence[DraftEntry]) -> Sav
         return SaveResult()
 
     with transaction.atomic():
-        indicators: dict[int, Indicator] = {}
-        for chunk in _chunks(ids):
-            indicators.update(
-                Indicator.objects.select_related("project").in_bulk(chunk, field_name="pk")
-            )
+        if indicators is None:
+            indicators = {}
+            for chunk in _chunks(ids):
+                indicators.update(
+                    Indicator.objects.select_related("project").in_bulk(chunk, field_name="pk")
+                )
         unknown = [str(pk) for pk in ids if pk not in indicators]
         if unknown:
             raise ValidationError(
                 _("存在しない指標です（ID: %(ids)s）。") % {"ids": ", ".join(unknown[:10])}
             )
-        _check_departments(user, indicators.values())
-        _check_not_locked({(i.project.plan_id, fiscal_year) for i in indicators.values()})
+        chosen = [indicators[pk] for pk in ids]
+        _check_departments(user, chosen)
+        _check_not_locked({(i.project.plan_id, fiscal_year) for i in chosen})
 
         errors = []
         for entry in entries:
@@ -251,13 +260,7 @@ def save_drafts(*, user, fiscal_year: int, entries: Sequence[DraftEntry]) -> Sav
                 % {"names": "、".join(frozen[:5])}
             )
 
-        bulk_create_with_history(
-            to_create,
-            Actual,
-            batch_size=BATCH_SIZE,
-            default_user=user,
-            default_change_reason=_("下書き保存"),
-        )
+        _insert_with_history(to_create, user=user, reason=_("下書き保存"))
         _update_with_history(
             to_update,
             ["value", "note", "internal_note", "state", "version"],
@@ -265,6 +268,108 @@ def save_drafts(*, user, fiscal_year: int, entries: Sequence[DraftEntry]) -> Sav
             reason=_("下書き保存"),
         )
     return SaveResult(created=len(to_create), updated=len(to_update), unchanged=unchanged)
+
+
+# Values the database takes as they are: preparing them through the field (a tenth of a
+# second per 10,000 rows and field) would change nothing.
+PLAIN_TYPES = (str, int, bool)
+
+
+def _db_value(field, value, db):
+    if value is None or type(value) in PLAIN_TYPES:
+        return value
+    return field.get_db_prep_save(value, db)
+
+
+def _insert_rows(db, model, fields: list, rows: list[list], returning: bool = False) -> list:
+    """INSERT prepared ``rows`` (one value per field) into ``model``'s table; with
+    ``returning``, the new pks in the rows' order.
+
+    PostgreSQL: the pks are drawn from the table's sequence first (one query), then all
+    rows go in with one COPY, which psycopg formats in C (a multi-row INSERT spends most
+    of its time quoting values in Python). SQLite: one INSERT … RETURNING per BATCH_SIZE
+    rows, or fewer where its limit on variables (read from the connection) needs.
+    """
+    meta = model._meta
+    quote = db.ops.quote_name
+    table = quote(meta.db_table)
+    pks = []
+    with db.cursor() as cursor:
+        if db.vendor == "postgresql":
+            if returning:
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                    [meta.db_table, meta.pk.column, len(rows)],
+                )
+                pks = [pk for (pk,) in cursor.fetchall()]
+                fields = [meta.pk, *fields]
+                rows = [[pk, *row] for pk, row in zip(pks, rows, strict=True)]
+            columns = ", ".join(quote(field.column) for field in fields)
+            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return pks
+        columns = ", ".join(quote(field.column) for field in fields)
+        tail = f" RETURNING {quote(meta.pk.column)}" if returning else ""
+        db.ensure_connection()
+        limit = db.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        size = max(1, min(BATCH_SIZE, limit // len(fields)))
+        placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        for start in range(0, len(rows), size):
+            batch = rows[start : start + size]
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES "
+                + ", ".join([placeholders] * len(batch))
+                + tail,
+                [value for row in batch for value in row],
+            )
+            if returning:
+                pks += [pk for (pk,) in cursor.fetchall()]
+    return pks
+
+
+def _insert_with_history(actuals: list[Actual], *, user, reason: str) -> None:
+    """Insert new actuals (setting their pk) and record one history row each.
+
+    What ``bulk_create_with_history`` does, in a fraction of its time: Django's
+    bulk_create prepares each value through the compiler, and simple-history builds a
+    model instance per history row. One query and two COPYs on PostgreSQL, two queries
+    per BATCH_SIZE rows on SQLite.
+    """
+    if not actuals:
+        return
+    meta = Actual._meta
+    fields = [field for field in meta.concrete_fields if not field.primary_key]
+    db = connections[DEFAULT_DB_ALIAS]  # not the proxy: it is read once per value
+    rows = [
+        [_db_value(field, field.pre_save(actual, True), db) for field in fields]
+        for actual in actuals
+    ]
+    pks = _insert_rows(db, Actual, fields, rows, returning=True)
+    for actual, pk in zip(actuals, pks, strict=True):
+        actual.pk = pk
+        actual._state.adding, actual._state.db = False, db.alias
+    _insert_history(actuals, "+", user=user, reason=reason)
+
+
+def _insert_history(actuals: list[Actual], history_type: str, *, user, reason: str) -> None:
+    """One history row per actual, as simple-history's ``bulk_history_create`` writes
+    them ("+" created, "~" changed)."""
+    history = Actual.history.model
+    tracked = [history._meta.get_field(field.name) for field in history.tracked_fields]
+    extra = [
+        history._meta.get_field(name)
+        for name in ("history_date", "history_change_reason", "history_type", "history_user")
+    ]
+    db = connections[DEFAULT_DB_ALIAS]
+    now = _db_value(extra[0], timezone.now(), db)
+    user_id = user.pk if user is not None else None
+    rows = [
+        [_db_value(field, getattr(actual, field.attname), db) for field in tracked]
+        + [now, reason, history_type, user_id]
+        for actual in actuals
+    ]
+    _insert_rows(db, history, tracked + extra, rows)
 
 
 def _update_with_history(actuals: list[Actual], fields: list[str], *, user, reason: str) -> None:
@@ -278,27 +383,18 @@ def _update_with_history(actuals: list[Actual], fields: list[str], *, user, reas
         return
     meta = Actual._meta
     model_fields = [meta.get_field(name) for name in fields]
-    quote = connection.ops.quote_name
+    db = connections[DEFAULT_DB_ALIAS]
+    quote = db.ops.quote_name
     assignments = ", ".join(f"{quote(field.column)} = %s" for field in model_fields)
     sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"
     rows = [
-        [
-            field.get_db_prep_save(getattr(actual, field.attname), connection)
-            for field in model_fields
-        ]
+        [_db_value(field, getattr(actual, field.attname), db) for field in model_fields]
         + [actual.pk]
         for actual in actuals
     ]
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), BATCH_SIZE):
-            cursor.executemany(sql, rows[start : start + BATCH_SIZE])
-    Actual.history.bulk_history_create(
-        actuals,
-        update=True,
-        batch_size=BATCH_SIZE,
-        default_user=user,
-        default_change_reason=reason,
-    )
+    with db.cursor() as cursor:
+        cursor.executemany(sql, rows)
+    _insert_history(actuals, "~", user=user, reason=reason)
 
 
 # --- transitions -------------------------------------------------------------------------
