@@ -288,7 +288,7 @@ def write_rows(vendor: str) -> list[Row]:
     from django.db import transaction
 
     from indicators.models import Actual, ActualState, Indicator
-    from indicators.services import imports, workflow
+    from indicators.services import bulk, imports, workflow
     from indicators.services.synthetic import build_synthetic_plan
 
     size = f"{WRITE_ROWS:,} figures"
@@ -310,7 +310,7 @@ def write_rows(vendor: str) -> list[Row]:
                 Actual(indicator=i, fiscal_year=2024, value=values[i.pk], state=ActualState.DRAFT)
                 for i in indicators
             ),
-            batch_size=workflow.BATCH_SIZE,
+            batch_size=bulk.BATCH_SIZE,
         )
         raw = time.perf_counter() - start
         transaction.set_rollback(True)

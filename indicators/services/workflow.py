@@ -14,7 +14,6 @@ SELECT … FOR UPDATE and a changed version is refused with the other person's v
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -30,9 +29,8 @@ from indicators.values import PERCENT_UNITS
 from policies import roles
 from policies.models import ReportingYear
 
-from . import notifications
+from . import bulk, notifications
 
-BATCH_SIZE = 500
 # SQLite allows some 32k parameters per query; stay well below for IN (...) lookups.
 LOOKUP_CHUNK = 2000
 # A value that moves more than this share against the previous year needs a note.
@@ -165,9 +163,10 @@ def save_drafts(
 
     A returned or published actual whose value or note changes goes back to draft (a
     published one keeps its published value until it is published again, with a reason).
-    Submitted and approved actuals cannot be changed here. A fixed number of queries
-    plus one per BATCH_SIZE rows written. ``indicators`` (by pk, with their projects) spares
-    loading them again when the caller has them (an upload's preview).
+    Submitted and approved actuals cannot be changed here. A fixed number of queries,
+    plus one per 2,000 rows read and bulk.insert_with_history's batches on SQLite.
+    ``indicators`` (by pk, with their projects) spares loading them again when the caller
+    has them (an upload's preview).
     """
     _check_can_enter(user)
     ids = [entry.indicator_id for entry in entries]
@@ -260,7 +259,7 @@ def save_drafts(
                 % {"names": "、".join(frozen[:5])}
             )
 
-        _insert_with_history(to_create, user=user, reason=_("下書き保存"))
+        bulk.insert_with_history(to_create, user=user, reason=_("下書き保存"))
         _update_with_history(
             to_update,
             ["value", "note", "internal_note", "state", "version"],
@@ -268,108 +267,6 @@ def save_drafts(
             reason=_("下書き保存"),
         )
     return SaveResult(created=len(to_create), updated=len(to_update), unchanged=unchanged)
-
-
-# Values the database takes as they are: preparing them through the field (a tenth of a
-# second per 10,000 rows and field) would change nothing.
-PLAIN_TYPES = (str, int, bool)
-
-
-def _db_value(field, value, db):
-    if value is None or type(value) in PLAIN_TYPES:
-        return value
-    return field.get_db_prep_save(value, db)
-
-
-def _insert_rows(db, model, fields: list, rows: list[list], returning: bool = False) -> list:
-    """INSERT prepared ``rows`` (one value per field) into ``model``'s table; with
-    ``returning``, the new pks in the rows' order.
-
-    PostgreSQL: the pks are drawn from the table's sequence first (one query), then all
-    rows go in with one COPY, which psycopg formats in C (a multi-row INSERT spends most
-    of its time quoting values in Python). SQLite: one INSERT … RETURNING per BATCH_SIZE
-    rows, or fewer where its limit on variables (read from the connection) needs.
-    """
-    meta = model._meta
-    quote = db.ops.quote_name
-    table = quote(meta.db_table)
-    pks = []
-    with db.cursor() as cursor:
-        if db.vendor == "postgresql":
-            if returning:
-                cursor.execute(
-                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                    [meta.db_table, meta.pk.column, len(rows)],
-                )
-                pks = [pk for (pk,) in cursor.fetchall()]
-                fields = [meta.pk, *fields]
-                rows = [[pk, *row] for pk, row in zip(pks, rows, strict=True)]
-            columns = ", ".join(quote(field.column) for field in fields)
-            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return pks
-        columns = ", ".join(quote(field.column) for field in fields)
-        tail = f" RETURNING {quote(meta.pk.column)}" if returning else ""
-        db.ensure_connection()
-        limit = db.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-        size = max(1, min(BATCH_SIZE, limit // len(fields)))
-        placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
-        for start in range(0, len(rows), size):
-            batch = rows[start : start + size]
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) VALUES "
-                + ", ".join([placeholders] * len(batch))
-                + tail,
-                [value for row in batch for value in row],
-            )
-            if returning:
-                pks += [pk for (pk,) in cursor.fetchall()]
-    return pks
-
-
-def _insert_with_history(actuals: list[Actual], *, user, reason: str) -> None:
-    """Insert new actuals (setting their pk) and record one history row each.
-
-    What ``bulk_create_with_history`` does, in a fraction of its time: Django's
-    bulk_create prepares each value through the compiler, and simple-history builds a
-    model instance per history row. One query and two COPYs on PostgreSQL, two queries
-    per BATCH_SIZE rows on SQLite.
-    """
-    if not actuals:
-        return
-    meta = Actual._meta
-    fields = [field for field in meta.concrete_fields if not field.primary_key]
-    db = connections[DEFAULT_DB_ALIAS]  # not the proxy: it is read once per value
-    rows = [
-        [_db_value(field, field.pre_save(actual, True), db) for field in fields]
-        for actual in actuals
-    ]
-    pks = _insert_rows(db, Actual, fields, rows, returning=True)
-    for actual, pk in zip(actuals, pks, strict=True):
-        actual.pk = pk
-        actual._state.adding, actual._state.db = False, db.alias
-    _insert_history(actuals, "+", user=user, reason=reason)
-
-
-def _insert_history(actuals: list[Actual], history_type: str, *, user, reason: str) -> None:
-    """One history row per actual, as simple-history's ``bulk_history_create`` writes
-    them ("+" created, "~" changed)."""
-    history = Actual.history.model
-    tracked = [history._meta.get_field(field.name) for field in history.tracked_fields]
-    extra = [
-        history._meta.get_field(name)
-        for name in ("history_date", "history_change_reason", "history_type", "history_user")
-    ]
-    db = connections[DEFAULT_DB_ALIAS]
-    now = _db_value(extra[0], timezone.now(), db)
-    user_id = user.pk if user is not None else None
-    rows = [
-        [_db_value(field, getattr(actual, field.attname), db) for field in tracked]
-        + [now, reason, history_type, user_id]
-        for actual in actuals
-    ]
-    _insert_rows(db, history, tracked + extra, rows)
 
 
 def _update_with_history(actuals: list[Actual], fields: list[str], *, user, reason: str) -> None:
@@ -383,18 +280,18 @@ def _update_with_history(actuals: list[Actual], fields: list[str], *, user, reas
         return
     meta = Actual._meta
     model_fields = [meta.get_field(name) for name in fields]
-    db = connections[DEFAULT_DB_ALIAS]
+    db = connections[DEFAULT_DB_ALIAS]  # not the proxy: it is read once per value
     quote = db.ops.quote_name
     assignments = ", ".join(f"{quote(field.column)} = %s" for field in model_fields)
     sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"
     rows = [
-        [_db_value(field, getattr(actual, field.attname), db) for field in model_fields]
+        [bulk.db_value(field, getattr(actual, field.attname), db) for field in model_fields]
         + [actual.pk]
         for actual in actuals
     ]
     with db.cursor() as cursor:
         cursor.executemany(sql, rows)
-    _insert_history(actuals, "~", user=user, reason=reason)
+    bulk.insert_history(actuals, "~", user=user, reason=reason)
 
 
 # --- transitions -------------------------------------------------------------------------
