@@ -65,8 +65,10 @@ __all__ = [
     "Status",
     "TargetKind",
     "expected_on_trajectory",
+    "is_judgeable",
     "is_on_track",
     "judge",
+    "unjudged",
 ]
 
 
@@ -211,6 +213,28 @@ def _details_en(ratio: Decimal | None, *, lower_is_better: bool, lead: str = "")
     return f" ({', '.join(parts)})" if parts else ""
 
 
+def is_judgeable(
+    target_kind: TargetKind, target_value: Decimal | None, baseline_value: Decimal | None
+) -> bool:
+    """Whether the definition can be judged at all: a numeric target needs its value, a
+    qualitative one a baseline."""
+    if TargetKind(target_kind) is TargetKind.NUMERIC:
+        return target_value is not None
+    return baseline_value is not None
+
+
+def unjudged(
+    target_kind: TargetKind, target_value: Decimal | None, baseline_value: Decimal | None
+) -> Judgement:
+    """The judgement of a year with no actual, or of a definition that cannot be judged:
+    no status, and why (what is missing from the definition comes first)."""
+    if TargetKind(target_kind) is TargetKind.NUMERIC and target_value is None:
+        return Judgement(None, None, REASON_NO_TARGET_VALUE, REASON_NO_TARGET_VALUE_EN)
+    if TargetKind(target_kind) is not TargetKind.NUMERIC and baseline_value is None:
+        return Judgement(None, None, REASON_NO_BASELINE, REASON_NO_BASELINE_EN)
+    return Judgement(None, None, REASON_NOT_ENTERED, REASON_NOT_ENTERED_EN)
+
+
 def judge(
     *,
     direction: Direction,
@@ -238,12 +262,8 @@ def judge(
     def fmt(number: Decimal) -> str:
         return format_value(number, unit, decimals)
 
-    if target_kind is TargetKind.NUMERIC and target is None:
-        return Judgement(None, None, REASON_NO_TARGET_VALUE, REASON_NO_TARGET_VALUE_EN)
-    if target_kind is not TargetKind.NUMERIC and baseline is None:
-        return Judgement(None, None, REASON_NO_BASELINE, REASON_NO_BASELINE_EN)
-    if value is None:
-        return Judgement(None, None, REASON_NOT_ENTERED, REASON_NOT_ENTERED_EN)
+    if value is None or not is_judgeable(target_kind, target, baseline):
+        return unjudged(target_kind, target, baseline)
 
     if target_kind in (TargetKind.NUMERIC, TargetKind.MAINTAIN):
         lower = direction is Direction.DOWN

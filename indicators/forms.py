@@ -10,9 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from policies.fiscal_years import format_era
 
-from .achievement import Judgement
+from . import working
 from .models import Actual, Indicator
 from .services.workflow import EDITABLE_STATES, DraftEntry, needs_note, value_errors
+from .statuses import Status, not_reported
 from .values import PERCENT_UNITS, ValueParseError, parse_value
 
 
@@ -23,7 +24,7 @@ class EntryRow:
     indicator: Indicator
     actual: Actual | None
     previous: list[str]
-    judgement: Judgement
+    status: Status
     editable: bool
     fields: dict[str, forms.BoundField] = field(default_factory=dict)
 
@@ -47,6 +48,8 @@ class YearEntryForm(forms.Form):
         super().__init__(*args, **kw)
         self.fiscal_year = fiscal_year
         self.rows: list[EntryRow] = []
+        indicators = list(indicators)
+        statuses = working.statuses(indicators, [fiscal_year])
         for indicator in indicators:
             actual = indicator.actual_for(fiscal_year)
             editable = indicator.project.plan_id not in locked_plans and (
@@ -104,8 +107,8 @@ class YearEntryForm(forms.Form):
             row = EntryRow(
                 indicator=indicator,
                 actual=actual,
-                previous=[indicator.format(indicator.actual_value_for(y)) for y in previous_years],
-                judgement=indicator.judge(fiscal_year),
+                previous=[indicator.format(indicator.working_value_for(y)) for y in previous_years],
+                status=statuses.get((pk, fiscal_year)) or not_reported(indicator, fiscal_year),
                 editable=editable,
             )
             row.fields = {
@@ -139,7 +142,7 @@ class YearEntryForm(forms.Form):
             for problem in problems:
                 self.add_error(f"value_{pk}", problem)
             note = cleaned.get(f"note_{pk}", "").strip()
-            previous = indicator.actual_value_for(self.fiscal_year - 1)
+            previous = indicator.working_value_for(self.fiscal_year - 1)
             if self.submitting and not note and needs_note(parsed.value, previous):
                 self.add_error(
                     f"note_{pk}",

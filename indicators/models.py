@@ -1,14 +1,11 @@
 """Indicators of a project, their yearly actuals, and the official achievement status."""
 
-from collections import defaultdict
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -38,38 +35,6 @@ class AchievementStatus(models.TextChoices):
     ACHIEVED = achievement.Status.ACHIEVED.value, _("達成")
     MOSTLY_ACHIEVED = achievement.Status.MOSTLY_ACHIEVED.value, _("概ね達成")
     NOT_ACHIEVED = achievement.Status.NOT_ACHIEVED.value, _("未達成")
-
-
-def last_published_at(indicators):
-    """When a figure of these indicators was last published, from their prefetched actuals
-    (``with_yearly_data``), so no query; None when nothing is published."""
-    return max(
-        (
-            actual.published_at
-            for indicator in indicators
-            for actual in indicator.actuals.all()
-            if actual.published_value is not None and actual.published_at is not None
-        ),
-        default=None,
-    )
-
-
-@dataclass
-class StatusCounts:
-    """Indicators per status; ``not_reported`` counts those with no status for the year."""
-
-    achieved: int = 0
-    mostly_achieved: int = 0
-    not_achieved: int = 0
-    not_reported: int = 0
-
-    def add(self, code: str | None):
-        field = code or "not_reported"
-        setattr(self, field, getattr(self, field) + 1)
-
-    @property
-    def total(self) -> int:
-        return self.achieved + self.mostly_achieved + self.not_achieved + self.not_reported
 
 
 class ActualState(models.TextChoices):
@@ -111,16 +76,6 @@ class IndicatorQuerySet(models.QuerySet):
             .with_yearly_data()
             .order_by("project__basic_policy__number", "project__summary_order", "order", "pk")
         )
-
-    def status_counts_by_policy(
-        self, fiscal_year: int, *, published_only: bool = True
-    ) -> "dict[int, StatusCounts]":
-        """How many indicators of each basic policy are in each status for a year."""
-        counts: dict[int, StatusCounts] = defaultdict(StatusCounts)
-        for indicator in self:
-            status = indicator.status_for(fiscal_year, published_only=published_only)
-            counts[indicator.project.basic_policy_id].add(status.code)
-        return counts
 
     def for_policy(self, basic_policy):
         return (
@@ -293,34 +248,16 @@ class Indicator(models.Model):
                 return actual
         return None
 
+    def working_value_for(self, fiscal_year: int) -> Decimal | None:
+        """A year's working figure (what staff enter and review), from prefetched actuals."""
+        actual = self.actual_for(fiscal_year)
+        return actual.value if actual else None
+
     def official_status_for(self, fiscal_year: int):
         for official in self.official_statuses.all():
             if official.fiscal_year == fiscal_year:
                 return official
         return None
-
-    def actual_value_for(self, fiscal_year: int, *, published_only: bool = False):
-        """A year's value: the published one for the public, the working one for staff."""
-        actual = self.actual_for(fiscal_year)
-        if actual is None:
-            return None
-        return actual.published_value if published_only else actual.value
-
-    def judge(self, fiscal_year: int, *, published_only: bool = False) -> achievement.Judgement:
-        """The status the rule computes for a year's actual."""
-        return achievement.judge(
-            direction=achievement.Direction(self.direction),
-            target_kind=achievement.TargetKind(self.target_kind),
-            target_value=self.target_value,
-            baseline_value=self.baseline_value,
-            actual=self.actual_value_for(fiscal_year, published_only=published_only),
-            threshold=self.plan.achievement_threshold,
-            unit=self.unit,
-            decimals=self.decimals,
-        )
-
-    def status_for(self, fiscal_year: int, *, published_only: bool = False) -> "IndicatorStatus":
-        return IndicatorStatus(self, fiscal_year, published_only=published_only)
 
     def clean(self):
         if self.target_kind == TargetKind.NUMERIC and self.target_value is None:
@@ -335,55 +272,6 @@ class Indicator(models.Model):
             raise ValidationError(
                 {"baseline_value": _("基準値の年度を入れたら基準値も入れてください。")}
             )
-
-
-class IndicatorStatus:
-    """An indicator's status for one fiscal year: the computed one and, if recorded, the official.
-
-    Public pages show ``status`` (the official one where it exists) and say when it
-    differs from the computed one.
-    """
-
-    def __init__(self, indicator: Indicator, fiscal_year: int, *, published_only: bool = False):
-        self.indicator = indicator
-        self.fiscal_year = fiscal_year
-        self.value = indicator.actual_value_for(fiscal_year, published_only=published_only)
-        self.judgement = indicator.judge(fiscal_year, published_only=published_only)
-        self.official = indicator.official_status_for(fiscal_year)
-
-    @property
-    def computed(self) -> str | None:
-        status = self.judgement.status
-        return status.value if status else None
-
-    @property
-    def code(self) -> str | None:
-        return self.official.status if self.official else self.computed
-
-    @property
-    def label(self) -> str:
-        return AchievementStatus(self.code).label if self.code else ""
-
-    @property
-    def computed_label(self) -> str:
-        return AchievementStatus(self.computed).label if self.computed else ""
-
-    @property
-    def differs(self) -> bool:
-        return self.official is not None and self.official.status != self.computed
-
-    @property
-    def reason(self) -> str:
-        return self.judgement.reason
-
-    @property
-    def localized_reason(self) -> str:
-        """How the status was judged, in English on English pages, else in Japanese."""
-        return self.judgement.reason_for(get_language())
-
-    @property
-    def display_value(self) -> str:
-        return self.indicator.format(self.value)
 
 
 class ActualQuerySet(models.QuerySet):
@@ -565,9 +453,11 @@ class OfficialStatus(models.Model):
 
     @property
     def computed_status(self) -> str | None:
-        """The status the rule gives for the indicator's working value of this year."""
-        status = self.indicator.judge(self.fiscal_year).status
-        return status.value if status else None
+        """The status the rule gave for the indicator's working value of this year (stored)."""
+        computed = Judgement.objects.filter(
+            indicator_id=self.indicator_id, fiscal_year=self.fiscal_year
+        ).values_list("working_computed", flat=True)
+        return computed.first()
 
     def clean(self):
         if self.indicator_id is None or self.fiscal_year is None or not self.status:
@@ -583,6 +473,63 @@ class OfficialStatus(models.Model):
                     % {"computed": computed_label}
                 }
             )
+
+
+class Judgement(models.Model):
+    """An indicator's achievement status for a fiscal year, as the rule gave it when its
+    inputs last changed (``indicators.services.judgements``); reads never run the rule.
+
+    One row per indicator and year that has a figure or an official status. The
+    ``working_*`` columns judge the figure staff work on; the ``published_*`` ones judge the
+    published figure and stay empty until it is published: only ``indicators.published``
+    reads those, and only ``indicators.working`` reads the others. ``*_status`` is what is
+    shown: the official status where the city recorded one (for the published columns, once
+    the year's figure is published), else the computed one.
+    """
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("指標"), on_delete=models.CASCADE, related_name="judgements"
+    )
+    fiscal_year = models.PositiveSmallIntegerField(_("年度"))
+    official_status = models.CharField(
+        _("公式の達成状況"), max_length=20, choices=AchievementStatus.choices, blank=True
+    )
+    official_reason = models.TextField(_("公式の達成状況の理由"), blank=True)
+    working_value = models.DecimalField(
+        _("実績値"), max_digits=VALUE_DIGITS, decimal_places=VALUE_DECIMAL_PLACES, null=True
+    )
+    working_computed = models.CharField(
+        _("計算上の達成状況"), max_length=20, choices=AchievementStatus.choices, blank=True
+    )
+    working_status = models.CharField(
+        _("達成状況"), max_length=20, choices=AchievementStatus.choices, blank=True
+    )
+    working_reason = models.TextField(_("判定の根拠"), blank=True)
+    working_reason_en = models.TextField(_("判定の根拠（英語）"), blank=True)
+    published_value = models.DecimalField(
+        _("公表値"), max_digits=VALUE_DIGITS, decimal_places=VALUE_DECIMAL_PLACES, null=True
+    )
+    published_computed = models.CharField(
+        _("公表値の計算上の達成状況"), max_length=20, choices=AchievementStatus.choices, blank=True
+    )
+    published_status = models.CharField(
+        _("公表した達成状況"), max_length=20, choices=AchievementStatus.choices, blank=True
+    )
+    published_reason = models.TextField(_("公表値の判定の根拠"), blank=True)
+    published_reason_en = models.TextField(_("公表値の判定の根拠（英語）"), blank=True)
+
+    class Meta:
+        verbose_name = _("達成状況の判定")
+        verbose_name_plural = _("達成状況の判定")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "fiscal_year"], name="one_judgement_per_indicator_and_year"
+            ),
+        ]
+        indexes = [models.Index(fields=["fiscal_year", "indicator"], name="judgement_year")]
+
+    def __str__(self):
+        return f"{self.indicator_id} {self.fiscal_year}: {self.working_status}"
 
 
 class ReminderLog(models.Model):

@@ -1,7 +1,7 @@
 """What the planners' status pages show, computed from a plan's indicators in memory.
 
 Each builder takes indicators loaded with ``Indicator.objects.for_plan(plan)`` (a fixed
-number of queries) and works on staff (working) values: ``published_only=False``.
+number of queries) and reads the working figures' stored judgements (``indicators.working``).
 """
 
 from __future__ import annotations
@@ -12,11 +12,10 @@ from decimal import Decimal
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
-from . import achievement
-from .models import ActualState, Indicator, IndicatorStatus, StatusCounts, TargetKind
+from . import achievement, working
+from .models import ActualState, Indicator, TargetKind
+from .statuses import STATUS_FIELDS, Status, StatusCounts, not_reported
 from .values import format_value
-
-STATUS_FIELDS = ("achieved", "mostly_achieved", "not_achieved", "not_reported")
 
 
 @dataclass
@@ -45,7 +44,7 @@ class Dashboard:
     by_measure: list[CountRow]
     by_department: list[CountRow]
     total: CountRow
-    differences: list[IndicatorStatus]
+    differences: list[Status]
 
 
 def _add(rows: dict, key, label: str, current: str | None, previous: str | None) -> None:
@@ -62,11 +61,12 @@ def dashboard(indicators, fiscal_year: int) -> Dashboard:
     by_department: dict = {}
     total = CountRow(_("合計"))
     differences = []
+    indicators = [indicator for indicator in indicators if _exists_in(indicator, fiscal_year)]
+    statuses = working.statuses(indicators, [fiscal_year, fiscal_year - 1])
     for indicator in indicators:
-        if not _exists_in(indicator, fiscal_year):
-            continue
-        status = indicator.status_for(fiscal_year, published_only=False)
-        before = indicator.status_for(fiscal_year - 1, published_only=False).code
+        status = statuses.get((indicator.pk, fiscal_year)) or not_reported(indicator, fiscal_year)
+        before = statuses.get((indicator.pk, fiscal_year - 1))
+        before = before.code if before else None
         project = indicator.project
         policy = project.basic_policy
         _add(by_policy, policy.number, str(policy), status.code, before)
@@ -171,7 +171,7 @@ def off_trajectory(indicators, fiscal_year: int) -> list[TrajectoryRow]:
         if fiscal_year >= indicator.effective_target_fiscal_year:
             continue
         expected = expected_value(indicator, fiscal_year)
-        actual = indicator.actual_value_for(fiscal_year, published_only=False)
+        actual = indicator.working_value_for(fiscal_year)
         on_track = achievement.is_on_track(
             direction=achievement.Direction(indicator.direction), expected=expected, actual=actual
         )
@@ -245,8 +245,6 @@ def achievement_summary(plan, fiscal_year: int) -> list[PolicySummary]:
     the published table's order) and its highlights, in a fixed number of queries."""
     from policies.models import BasicPolicy, Highlight, Project
 
-    from .tables import achievement_rows
-
     policies = list(BasicPolicy.objects.filter(plan=plan).prefetch_related("measures"))
     projects = Project.objects.for_plan(plan).in_summary().select_related("department")
     indicators = Indicator.objects.for_plan(plan).filter(is_main=True)
@@ -257,6 +255,8 @@ def achievement_summary(plan, fiscal_year: int) -> list[PolicySummary]:
     for project in projects:
         if _started_by(project, fiscal_year):
             by_policy[project.basic_policy_id]["projects"].append(project)
+    indicators = list(indicators)
+    statuses = working.statuses(indicators, [fiscal_year])
     for indicator in indicators:
         by_policy[indicator.project.basic_policy_id]["indicators"].append(indicator)
     for highlight in highlights:
@@ -265,11 +265,11 @@ def achievement_summary(plan, fiscal_year: int) -> list[PolicySummary]:
         PolicySummary(
             policy=policy,
             measures=list(policy.measures.all()),
-            rows=achievement_rows(
+            rows=working.achievement_rows(
                 by_policy[policy.pk]["projects"],
                 by_policy[policy.pk]["indicators"],
                 fiscal_year,
-                published_only=False,
+                statuses,
             ),
             highlights=by_policy[policy.pk]["highlights"],
         )
@@ -287,8 +287,8 @@ def _started_by(project, fiscal_year: int) -> bool:
 @dataclass
 class ComparisonRow:
     indicator: Indicator
-    first: IndicatorStatus
-    second: IndicatorStatus
+    first: Status
+    second: Status
 
     @property
     def changed(self) -> bool:
@@ -296,11 +296,13 @@ class ComparisonRow:
 
 
 def comparison(indicators, first_year: int, second_year: int) -> list[ComparisonRow]:
+    indicators = list(indicators)
+    statuses = working.statuses(indicators, [first_year, second_year])
     return [
         ComparisonRow(
             indicator,
-            indicator.status_for(first_year, published_only=False),
-            indicator.status_for(second_year, published_only=False),
+            statuses.get((indicator.pk, first_year)) or not_reported(indicator, first_year),
+            statuses.get((indicator.pk, second_year)) or not_reported(indicator, second_year),
         )
         for indicator in indicators
     ]

@@ -37,7 +37,6 @@ __all__ = [
     "fiscal_year_of",
     "format_era",
     "format_era_long",
-    "format_era_with_western",
     "parse_fiscal_year",
 ]
 
@@ -102,11 +101,6 @@ def format_era_long(year: int) -> str:
     """Long form for running text: 2024 → "令和6年度", 2019 → "令和元年度"."""
     era, number = _era_of(year)
     return f"{era.name}{'元' if number == 1 else number}年度"
-
-
-def format_era_with_western(year: int) -> str:
-    """Short era form with the Western year: 2024 → "R6（2024）"."""
-    return f"{format_era(year)}（{year}）"
 
 
 def parse_fiscal_year(text: str) -> int:

@@ -2,19 +2,16 @@
 
 A planner picks, for each indicator of the plan, the successor plan's project that takes it
 over. The new indicator copies the definition (name, unit, direction, baseline, target) and
-points back with ``carried_over_from``; its actuals start in the successor's period, and
-``yearly_series`` reads the years before from the indicator it came from.
+points back with ``carried_over_from``; its actuals start in the successor's period.
 """
 
 from __future__ import annotations
-
-from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from indicators.models import INDICATOR_DEFINITION_FIELDS, Actual, Indicator
+from indicators.models import INDICATOR_DEFINITION_FIELDS, Indicator
 from policies import roles
 from policies.models import Project
 
@@ -71,31 +68,3 @@ def carry_over(*, user, plan, targets: dict[int, int]) -> list[Indicator]:
             copy.save()
             created.append(copy)
     return created
-
-
-def yearly_series(indicator: Indicator, *, published_only: bool = False) -> dict[int, Decimal]:
-    """Year → value across the plans the indicator was carried through; the later plan's
-    figure wins where both have one. One query per plan in the chain."""
-    chain = []
-    current = indicator
-    while current is not None:
-        chain.append(current.pk)
-        current = (
-            Indicator.objects.filter(pk=current.carried_over_from_id).first()
-            if current.carried_over_from_id
-            else None
-        )
-    field = "published_value" if published_only else "value"
-    series: dict[int, Decimal] = {}
-    # Oldest plan first so that later figures overwrite earlier ones.
-    actuals = Actual.objects.filter(indicator_id__in=chain).values_list(
-        "indicator_id", "fiscal_year", field
-    )
-    by_indicator: dict[int, list] = {}
-    for indicator_id, year, value in actuals:
-        by_indicator.setdefault(indicator_id, []).append((year, value))
-    for pk in reversed(chain):
-        for year, value in sorted(by_indicator.get(pk, [])):
-            if value is not None:
-                series[year] = value
-    return series

@@ -369,7 +369,7 @@ def template_dataset(*, user, fiscal_year: int) -> tablib.Dataset:
                 indicator.unit,
                 indicator.baseline_display,
                 indicator.target_display,
-                *[_plain(indicator.actual_value_for(y)) for y in previous],
+                *[_plain(indicator.working_value_for(y)) for y in previous],
                 _plain(current.value) if current else "",
                 current.note if current else "",
             ]

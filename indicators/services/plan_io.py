@@ -28,6 +28,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from indicators.cache import bump_public_cache
 from indicators.models import INDICATOR_DEFINITION_FIELDS, Actual, Indicator, OfficialStatus
+from indicators.services.judgements import refresh_plan_judgements
 from indicators.values import ValueParseError, parse_value
 from policies.models import (
     BasicPolicy,
@@ -360,6 +361,7 @@ def _import(data: bytes, *, dry_run: bool) -> _Importer:
             if errors or dry_run:
                 transaction.set_rollback(True)
             else:
+                refresh_plan_judgements(importer.plan.pk)
                 bump_public_cache()  # a new plan (with its published figures) is public
     finally:
         book.close()

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from indicators.cache import bump_public_cache
 from indicators.models import Actual, ActualState, Direction, Indicator, TargetKind
+from indicators.services.judgements import refresh_plan_judgements
 from policies.models import BasicPolicy, Department, Measure, Plan, Project, ReportingYear
 
 SYNTHETIC_PLAN_PREFIX = "【合成データ】"
@@ -180,5 +181,6 @@ def build_synthetic_plan(
                 )
             )
     Actual.objects.bulk_create(actuals, batch_size=BATCH_SIZE)
+    refresh_plan_judgements(plan.pk)
     bump_public_cache()
     return SyntheticPlan(plan, len(project_objects), len(indicators), len(actuals))

@@ -30,6 +30,7 @@ from policies import roles
 from policies.models import ReportingYear
 
 from . import bulk, notifications
+from .judgements import refresh_judgements
 
 # SQLite allows some 32k parameters per query; stay well below for IN (...) lookups.
 LOOKUP_CHUNK = 2000
@@ -266,6 +267,7 @@ def save_drafts(
             user=user,
             reason=_("下書き保存"),
         )
+        refresh_judgements(actual.indicator_id for actual in [*to_create, *to_update])
     return SaveResult(created=len(to_create), updated=len(to_update), unchanged=unchanged)
 
 
@@ -467,5 +469,6 @@ def publish(*, user, actual_ids: Iterable[int], reason: str = "") -> int:
             actual.published_note = actual.note
         _save(actuals, ["published_value", "published_at", "published_note"], user, _("公表"))
         if actuals:
+            refresh_judgements(actual.indicator_id for actual in actuals)
             bump_public_cache()
     return len(actuals)

@@ -113,7 +113,7 @@ def test_comparison_of_two_years(planner_client, plan):
 
 
 @pytest.mark.parametrize("size", [(2, 1), (6, 3)])
-@pytest.mark.parametrize("name,queries", [("staff:summary", 13), ("staff:comparison", 9)])
+@pytest.mark.parametrize("name,queries", [("staff:summary", 14), ("staff:comparison", 10)])
 def test_report_queries_are_fixed(
     client, build_plan, make_user, django_assert_num_queries, size, name, queries
 ):

@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from indicators.models import Actual, ActualState, Indicator
+from indicators.models import Actual, ActualState, Indicator, Judgement
 from indicators.services.synthetic import build_synthetic_plan
 from policies.models import Department, Plan, Project
 
@@ -98,7 +98,8 @@ def test_the_counts_it_reports_are_the_rows_it_wrote_in_batches():
     assert list(projects.order_by("summary_order").values_list("summary_order", flat=True)) == (
         list(range(1, 2101))
     )
-    # Rows are inserted many at a time (SQLite's parameter limit allows some 50 actuals
-    # per INSERT), never one query per row.
-    rows = built.projects + built.indicators + built.actuals
+    # Rows are inserted many at a time (SQLite's parameter limit allows some 50 actuals or
+    # judgements per INSERT), never one query per row.
+    judgements = Judgement.objects.filter(indicator__project__plan=built.plan).count()
+    rows = built.projects + built.indicators + built.actuals + judgements
     assert len(queries) * 40 < rows

@@ -267,12 +267,13 @@ def test_save_drafts_uses_a_fixed_number_of_queries(
     assert len(entries) == 40
     # 2 permission lookups, 1 group lookup, savepoint + release, indicators, locked years,
     # existing actuals, then actual insert and history insert (SQLite: 10), or the new
-    # pks from the sequence and two COPYs (PostgreSQL: 11)
-    with django_assert_max_num_queries(11):
+    # pks from the sequence and two COPYs (PostgreSQL: 11); the stored judgements
+    # (definitions, actuals, official statuses, delete, insert)
+    with django_assert_max_num_queries(16):
         result = workflow.save_drafts(user=planner, fiscal_year=2023, entries=entries)
     assert result.created == 40
     entries = [DraftEntry(e.indicator_id, e.value + 1) for e in entries]
-    with django_assert_num_queries(7):  # the user's permissions and groups are cached now
+    with django_assert_num_queries(12):  # the user's permissions and groups are cached now
         result = workflow.save_drafts(user=planner, fiscal_year=2023, entries=entries)
     assert result.updated == 40
 
@@ -321,7 +322,7 @@ def test_refusal_messages_are_the_japanese_texts():
 def test_bulk_writes_record_history_rows_as_simple_history_does(setup):
     """save_drafts and the transitions write their rows and history with their own bulk
     SQL (COPY on PostgreSQL): each row gets its pk, and one history row that mirrors it."""
-    officer, planner, indicator = setup["officer"], setup["planner"], setup["indicator"]
+    officer, indicator = setup["officer"], setup["indicator"]
     workflow.save_drafts(
         user=officer,
         fiscal_year=2023,

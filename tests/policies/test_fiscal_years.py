@@ -11,7 +11,6 @@ from policies.fiscal_years import (
     fiscal_year_of,
     format_era,
     format_era_long,
-    format_era_with_western,
     parse_fiscal_year,
 )
 
@@ -50,19 +49,7 @@ def test_format_era_long(year, expected):
     assert format_era_long(year) == expected
 
 
-@pytest.mark.parametrize(
-    ("year", "expected"),
-    [
-        (2024, "R6（2024）"),
-        (2019, "R元年（2019）"),
-        (2018, "H30（2018）"),
-    ],
-)
-def test_format_era_with_western(year, expected):
-    assert format_era_with_western(year) == expected
-
-
-@pytest.mark.parametrize("formatter", [format_era, format_era_long, format_era_with_western])
+@pytest.mark.parametrize("formatter", [format_era, format_era_long])
 @pytest.mark.parametrize("year", [1925, 1868, 0, -1, MAX_YEAR + 1])
 def test_format_out_of_range_raises(formatter, year):
     with pytest.raises(ValueError):

@@ -95,9 +95,27 @@ def test_api_runs_a_fixed_number_of_queries(
     plan = build_plan(projects_per_policy=projects_per_policy, policies=2)
     with django_assert_num_queries(2):
         client.get("/api/v1/plans/")
-    # the public version, plan, indicators (with project, policy, measure, department), actuals, official statuses
-    with django_assert_num_queries(5):
+    # the public version, plan, count, the page's ids, last publication, then the page's
+    # indicators (with project, policy, measure, department), published actuals, statuses
+    with django_assert_num_queries(8):
         client.get(f"/api/v1/plans/{plan.slug}/indicators/")
+
+
+def test_indicators_come_a_page_at_a_time_with_links_to_the_next(client, build_plan, monkeypatch):
+    from yumeplan.public import opendata
+
+    plan = build_plan(projects_per_policy=3, policies=1)
+    url = f"/api/v1/plans/{plan.slug}/indicators/"
+    monkeypatch.setattr(opendata, "API_PAGE_SIZE", 2)
+    first = get_json(client, url)
+    assert first["count"] == 3 and first["previous"] is None
+    assert [i["project_number"] for i in first["indicators"]] == ["100", "101"]
+    assert first["next"] == f"{url}?page=2"
+    second = get_json(client, first["next"])
+    assert [i["project_number"] for i in second["indicators"]] == ["102"]
+    assert second["next"] is None and second["previous"] == f"{url}?page=1"
+    for wrong in ["0", "3", "x", "-1"]:
+        assert client.get(f"{url}?page={wrong}").status_code == 404
 
 
 def test_the_plan_says_when_its_figures_were_last_published(client, build_plan):

@@ -2,17 +2,24 @@
 
 import csv
 import io
+import json
 from decimal import Decimal
 
 import pytest
 
 from indicators.models import Actual, Indicator
+from indicators.services.judgements import recompute_all_judgements
 
 pytestmark = pytest.mark.django_db
 
 
+def body_of(response) -> bytes:
+    """Downloads are streamed: the body is read as a client reads it."""
+    return b"".join(response.streaming_content)
+
+
 def read_csv(response):
-    body = response.content
+    body = body_of(response)
     assert body.startswith("\ufeff".encode())  # the BOM Excel needs to read UTF-8
     return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
 
@@ -45,7 +52,7 @@ def test_policy_downloads_hold_that_policy_only(client, build_plan):
     plan = build_plan(projects_per_policy=2, policies=2)
     rows = read_csv(client.get(f"/data/{plan.slug}/policies/2/indicators.csv"))
     assert {r["policy_number"] for r in rows} == {"2"}
-    data = client.get(f"/data/{plan.slug}/policies/2/indicators.json").json()
+    data = json.loads(body_of(client.get(f"/data/{plan.slug}/policies/2/indicators.json")))
     assert [i["project_number"] for i in data["indicators"]] == ["200", "201"]
     assert data["licence"]["name"] == "CC BY 4.0"
     assert client.get(f"/data/{plan.slug}/policies/9/indicators.csv").status_code == 404
@@ -56,7 +63,8 @@ def test_downloads_hold_published_values_only(client, build_plan):
     plan = build_plan(projects_per_policy=1, policies=1, published=False)
     Actual.objects.update(published_value=Decimal("90"))
     Actual.objects.update(value=Decimal("12345"))
-    body = client.get(f"/data/{plan.slug}/indicators.csv").content.decode("utf-8-sig")
+    recompute_all_judgements()  # raw updates send no signal
+    body = body_of(client.get(f"/data/{plan.slug}/indicators.csv")).decode("utf-8-sig")
     assert "12345" not in body and ",90," in body
 
 
@@ -73,11 +81,16 @@ def test_pages_link_the_downloads(client, build_plan):
 def test_downloads_run_a_fixed_number_of_queries(
     client, build_plan, django_assert_num_queries, projects_per_policy
 ):
+    """The plan, the indicators' ids, then three queries per chunk of indicators read (their
+    rows, published actuals and statuses): the count does not grow with rows in a chunk."""
     plan = build_plan(projects_per_policy=projects_per_policy, policies=2)
     with django_assert_num_queries(5):
-        client.get(f"/data/{plan.slug}/indicators.csv")
-    with django_assert_num_queries(6):
-        client.get(f"/data/{plan.slug}/policies/1/indicators.json")
+        body_of(client.get(f"/data/{plan.slug}/indicators.csv"))
+    with django_assert_num_queries(5):
+        body_of(client.get(f"/data/{plan.slug}/indicators.xlsx"))
+    # + the policy, and when a figure was last published
+    with django_assert_num_queries(7):
+        body_of(client.get(f"/data/{plan.slug}/policies/1/indicators.json"))
 
 
 def test_the_published_note_goes_into_the_csv_and_json_and_a_working_note_does_not(
@@ -88,5 +101,28 @@ def test_the_published_note_goes_into_the_csv_and_json_and_a_working_note_does_n
     rows = read_csv(client.get(f"/data/{plan.slug}/indicators.csv"))
     row = next(r for r in rows if r["fiscal_year"] == "2024")
     assert row["actual_note"] == "集計方法を変更"
-    body = client.get(f"/data/{plan.slug}/indicators.json").content.decode()
+    body = body_of(client.get(f"/data/{plan.slug}/indicators.json")).decode()
     assert "集計方法を変更" in body and "未公表のメモ" not in body
+
+
+def test_the_xlsx_download_holds_the_csv_table_with_numbers_as_numbers(client, build_plan):
+    from openpyxl import load_workbook
+
+    plan = build_plan(projects_per_policy=2, policies=2)
+    Indicator.objects.filter(project__number="100").update(name="=HYPERLINK(1)")
+    csv_rows = read_csv(client.get(f"/data/{plan.slug}/indicators.csv"))
+    response = client.get(f"/data/{plan.slug}/indicators.xlsx")
+    assert response["Content-Disposition"] == f'attachment; filename="{plan.slug}-indicators.xlsx"'
+    sheet = load_workbook(io.BytesIO(body_of(response))).active
+    header, *rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert header == list(csv_rows[0])
+    assert len(rows) == len(csv_rows)
+    for row, expected in zip(rows, csv_rows, strict=True):
+        record = dict(zip(header, row, strict=True))
+        assert record["actual_value"] == (
+            float(expected["actual_value"]) if expected["actual_value"] else None
+        )
+        assert record["project_number"] == expected["project_number"]
+    cells = [cell for row in sheet.iter_rows() for cell in row]
+    assert all(cell.data_type != "f" for cell in cells)  # text stays text
+    assert any(cell.value == "=HYPERLINK(1)" for cell in cells)

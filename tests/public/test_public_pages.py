@@ -154,12 +154,14 @@ def test_pages_carry_a_strict_content_security_policy(client, build_plan):
 
 def test_public_pages_show_published_figures_only(client, build_plan):
     from indicators.models import Actual
+    from indicators.services.judgements import recompute_all_judgements
 
     plan = build_plan(projects_per_policy=3, policies=1, published=False)
     # One figure was published at 100 and later edited to 50, not yet republished.
     Actual.objects.filter(indicator__project__number="100").update(
         state="published", published_value=Decimal("100"), value=Decimal("50")
     )
+    recompute_all_judgements()  # a raw update sends no signal
     response = client.get(plan.get_absolute_url())
     counts = response.context["basic_policies"][0].status_counts
     assert (counts.achieved, counts.not_reported) == (1, 2)
@@ -201,3 +203,24 @@ def test_plan_page_leaves_the_date_out_when_it_is_not_known(client, build_plan):
     plan = build_plan(projects_per_policy=1, policies=1)
     Actual.objects.update(published_at=None)  # published, but nobody recorded when
     assert "実績の最終公表日" not in client.get(plan.get_absolute_url()).content.decode()
+
+
+def test_policy_page_lists_main_indicators_a_page_at_a_time_and_links_the_full_list(
+    client, build_plan, monkeypatch
+):
+    from yumeplan.public import views
+
+    plan = build_plan(projects_per_policy=5, policies=1)
+    Indicator.objects.get(project__number="101").delete()  # a project with no indicator
+    not_main = Indicator.objects.get(project__number="102")
+    not_main.is_main = False
+    not_main.save()
+    monkeypatch.setattr(views, "POLICY_PAGE_SIZE", 2)
+    first = client.get(policy_url(plan, 1))
+    numbers = [row.project.number for row in first.context["rows"]]
+    assert numbers == ["100", "101"]  # 102 has no main indicator: not in the summary table
+    second = client.get(policy_url(plan, 1) + "?page=2")
+    assert [row.project.number for row in second.context["rows"]] == ["103", "104"]
+    html = first.content.decode()
+    assert 'href="?page=2" rel="next"' in html
+    assert f'href="/plans/{plan.slug}/search/?policy=1"' in html

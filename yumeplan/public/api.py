@@ -1,12 +1,15 @@
-"""Open data: the read-only JSON API and the CSV/JSON downloads (docs/api.md).
+"""Open data: the read-only JSON API and the CSV/JSON/XLSX downloads (docs/api.md).
 
-Published figures only; every response is cached until the next publication and states
-its licence in the ``Link`` header (rel="license") as well as in the JSON body.
+Published figures only; API answers are cached until the next publication, downloads are
+streamed a chunk of indicators at a time; every response states its licence in the
+``Link`` header (rel="license") as well as in the JSON body.
 """
 
-from django.http import Http404, HttpResponse, JsonResponse
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.views.decorators.http import require_safe
 
 from policies.models import BasicPolicy, Plan
 
@@ -15,6 +18,7 @@ from .caching import cached_public
 
 LICENCE_LINK = f'<{opendata.LICENCE["url"]}>; rel="license"'
 JSON_OPTIONS = {"ensure_ascii": False, "indent": 1}
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _with_licence(response):
@@ -44,30 +48,48 @@ def api_plans(request):
 
 @cached_public
 def api_indicators(request, slug):
+    """A page of a plan's indicators (``?page=2``), with links to the pages beside it."""
     plan = get_object_or_404(Plan, slug=slug)
-    payload = opendata.plan_payload(plan, opendata.plan_indicators(plan))
+    indicators = opendata.plan_indicators(plan)
+    paginator = Paginator(indicators.values_list("pk", flat=True), opendata.API_PAGE_SIZE)
+    number = request.GET.get("page", "1")
+    if not number.isdecimal() or not 1 <= int(number) <= paginator.num_pages:
+        raise Http404
+    page = paginator.page(int(number))
+    payload = opendata.indicator_page(plan, indicators, page)
+    path = reverse("opendata:api_indicators", kwargs={"slug": slug})
+    payload["next"] = f"{path}?page={page.next_page_number()}" if page.has_next() else None
+    payload["previous"] = (
+        f"{path}?page={page.previous_page_number()}" if page.has_previous() else None
+    )
     return _with_licence(JsonResponse(payload, json_dumps_params=JSON_OPTIONS))
 
 
-@cached_public
+@require_safe
 def download(request, slug, fmt, number=None):
-    """The plan's (or one policy's) indicators as CSV (UTF-8 with BOM) or JSON."""
+    """The plan's (or one policy's) indicators as CSV (UTF-8 with BOM), JSON or XLSX,
+    streamed so that neither time to first byte nor memory grows with the plan."""
     plan = get_object_or_404(Plan, slug=slug)
     policy = None
     if number is not None:
         policy = get_object_or_404(BasicPolicy, plan=plan, number=number)
     indicators = opendata.plan_indicators(plan, policy)
     name = f"{plan.slug}-policy{number}" if policy else plan.slug
+    filename = f"{name}-indicators.{fmt}"
     if fmt == "csv":
-        response = HttpResponse(
-            opendata.csv_text(plan, indicators).encode("utf-8"),
-            content_type="text/csv; charset=utf-8",
+        response = StreamingHttpResponse(
+            opendata.csv_lines(plan, indicators), content_type="text/csv; charset=utf-8"
         )
     elif fmt == "json":
-        response = JsonResponse(
-            opendata.plan_payload(plan, indicators), json_dumps_params=JSON_OPTIONS
+        response = StreamingHttpResponse(
+            (chunk.encode("utf-8") for chunk in opendata.json_chunks(plan, indicators, {})),
+            content_type="application/json",
+        )
+    elif fmt == "xlsx":
+        response = StreamingHttpResponse(
+            opendata.xlsx_chunks(plan, indicators), content_type=XLSX_TYPE
         )
     else:
         raise Http404
-    response["Content-Disposition"] = f'attachment; filename="{name}-indicators.{fmt}"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return _with_licence(response)

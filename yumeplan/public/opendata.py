@@ -1,19 +1,26 @@
 """Open data: a plan's published indicators as records for the JSON API and the downloads.
 
-Only published figures (``Actual.published_value``) appear. Values are strings of the
+Only published figures and their judgements appear (``indicators.published``). Indicators
+are read a chunk at a time, so a download of a plan of any size streams in constant memory. Values are strings of the
 decimal as the plan writes it ("99.80"), years are integers (2024) with the era name beside
 them in tabular downloads. The licence is CC BY 4.0 (政府標準利用規約 2.0 is compatible).
 """
 
 import csv
-import io
+import json
+from collections import defaultdict
+from collections.abc import Iterator
 from decimal import Decimal
 
 from django.utils import translation
 
-from indicators.models import Indicator, last_published_at
+from indicators import published
+from indicators.models import Indicator
+from indicators.statuses import Status, not_reported
 from indicators.values import format_value
 from policies.fiscal_years import format_era
+
+from .xlsx_stream import stream_workbook
 
 LICENCE = {
     "name": "CC BY 4.0",
@@ -57,16 +64,20 @@ def decimal_text(value: Decimal | None, decimals: int) -> str | None:
     return format_value(value, "", decimals).replace(",", "")
 
 
-def indicator_record(indicator: Indicator, fiscal_year: int) -> dict:
-    """One indicator as the API lists it, with its status for ``fiscal_year``."""
+# Columns that hold decimal text in the CSV and numbers in the XLSX download.
+NUMBER_COLUMNS = ("baseline_value", "target_value", "actual_value")
+CHUNK = 500  # indicators read at a time
+API_PAGE_SIZE = 100
+
+
+def indicator_record(indicator: Indicator, actuals: list, status: Status) -> dict:
+    """One indicator as the API lists it, with its published actuals and its status for the
+    plan's target year."""
     project = indicator.project
     policy = project.basic_policy
     baseline_decimals = (
         indicator.decimals if indicator.baseline_decimals is None else indicator.baseline_decimals
     )
-    status = indicator.status_for(fiscal_year, published_only=True)
-    with translation.override("ja"):
-        label = str(status.label) if status.code else None
     return {
         "project_number": project.number,
         "project_name": project.name,
@@ -98,29 +109,73 @@ def indicator_record(indicator: Indicator, fiscal_year: int) -> dict:
                 "value": decimal_text(actual.published_value, indicator.decimals),
                 "note": actual.published_note,
             }
-            for actual in indicator.actuals.all()
-            if actual.published_value is not None
+            for actual in actuals
         ],
         "status": {
-            "fiscal_year": fiscal_year,
+            "fiscal_year": status.fiscal_year,
             "code": status.code,
-            "label": label,
+            "label": _japanese_label(status),
             "computed_code": status.computed,
             "official": status.official is not None,
         },
     }
 
 
+def _japanese_label(status: Status) -> str | None:
+    with translation.override("ja"):
+        return str(status.label) if status.code else None
+
+
 def plan_indicators(plan, basic_policy=None):
-    """The plan's (or one policy's) indicators with all they need, in 3 queries."""
+    """The plan's (or one policy's) indicators in the summary table's order (a queryset)."""
     if basic_policy is not None:
-        return Indicator.objects.for_policy(basic_policy)
-    return Indicator.objects.for_plan(plan)
+        return Indicator.objects.filter(project__basic_policy=basic_policy).order_by(
+            "project__summary_order", "project__number", "order", "pk"
+        )
+    return Indicator.objects.filter(project__plan=plan).order_by(
+        "project__basic_policy__number", "project__summary_order", "order", "pk"
+    )
 
 
-def plan_payload(plan, indicators) -> dict:
-    indicators = list(indicators)
-    published = last_published_at(indicators)
+class _Loaded:
+    """A chunk of indicators with their published actuals and statuses (three queries)."""
+
+    def __init__(self, plan, ids: list[int]):
+        self.plan = plan
+        self.indicators = Indicator.objects.select_related(
+            "project__basic_policy__plan", "project__measure", "project__department"
+        ).in_bulk(ids)
+        self.actuals: dict[int, list] = defaultdict(list)
+        for actual in published.published_actuals(ids).order_by("fiscal_year"):
+            self.actuals[actual.indicator_id].append(actual)
+        self.statuses = published.statuses(self.indicators.values(), plan_years(plan))
+        self.ids = ids
+
+    def status(self, indicator: Indicator, fiscal_year: int) -> Status:
+        return self.statuses.get((indicator.pk, fiscal_year)) or not_reported(
+            indicator, fiscal_year
+        )
+
+    def records(self) -> Iterator[dict]:
+        for pk in self.ids:
+            indicator = self.indicators[pk]
+            status = self.status(indicator, self.plan.target_fiscal_year)
+            yield indicator_record(indicator, self.actuals[pk], status)
+
+
+def plan_years(plan) -> range:
+    return range(plan.start_fiscal_year, plan.end_fiscal_year + 1)
+
+
+def _chunks(plan, indicators) -> Iterator[_Loaded]:
+    ids = list(indicators.values_list("pk", flat=True))
+    for start in range(0, len(ids), CHUNK):
+        yield _Loaded(plan, ids[start : start + CHUNK])
+
+
+def plan_head(plan, indicators) -> dict:
+    """What every JSON answer about a plan's indicators starts with."""
+    last = published.last_published_at(indicators)
     return {
         "plan": {
             "slug": plan.slug,
@@ -128,63 +183,109 @@ def plan_payload(plan, indicators) -> dict:
             "name_en": plan.name_en,
             "start_fiscal_year": plan.start_fiscal_year,
             "end_fiscal_year": plan.end_fiscal_year,
-            "last_published_at": published.isoformat() if published else None,
+            "last_published_at": last.isoformat() if last else None,
         },
         "licence": LICENCE,
-        "indicators": [indicator_record(i, plan.target_fiscal_year) for i in indicators],
     }
 
 
-def csv_rows(plan, indicators):
+def indicator_page(plan, indicators, page) -> dict:
+    """One page of the API's indicator list (``page`` of a Paginator of the indicators' ids)."""
+    ids = list(page.object_list)
+    return {
+        **plan_head(plan, indicators),
+        "count": page.paginator.count,
+        "indicators": list(_Loaded(plan, ids).records()) if ids else [],
+    }
+
+
+def json_chunks(plan, indicators, json_options: dict) -> Iterator[str]:
+    """The whole list as one JSON document, written a chunk of indicators at a time."""
+    head = json.dumps(plan_head(plan, indicators), **json_options)
+    yield head[: head.rindex("}")] + ', "indicators": ['
+    first = True
+    for loaded in _chunks(plan, indicators):
+        for record in loaded.records():
+            yield ("" if first else ",") + "\n" + json.dumps(record, ensure_ascii=False)
+            first = False
+    yield "\n]}\n"
+
+
+def csv_rows(plan, indicators) -> Iterator[list]:
     """One row per indicator and fiscal year of the plan (long format, one value per cell)."""
-    for indicator in indicators:
-        record = indicator_record(indicator, plan.target_fiscal_year)
-        baseline = record["baseline"] or {}
-        target = record["target"]
-        values = {a["fiscal_year"]: a["value"] for a in record["actuals"]}
-        notes = {a["fiscal_year"]: a["note"] for a in record["actuals"]}
-        for year in range(plan.start_fiscal_year, plan.end_fiscal_year + 1):
-            status = indicator_record_status(indicator, year)
-            yield [
-                plan.name,
-                record["policy_number"],
-                record["policy"],
-                record["measure"] or "",
-                record["project_number"],
-                record["project_name"],
-                record["department"] or "",
-                record["indicator"],
-                record["unit"],
-                record["direction"],
-                int(record["cumulative"]),
-                baseline.get("value") or "",
-                baseline.get("fiscal_year") or "",
-                format_era(baseline["fiscal_year"]) if baseline.get("fiscal_year") else "",
-                target["kind"],
-                target["wording"],
-                target["value"] or "",
-                target["fiscal_year"],
-                format_era(target["fiscal_year"]),
-                year,
-                format_era(year),
-                values.get(year) or "",
-                notes.get(year) or "",
-                status[0] or "",
-                status[1] or "",
-            ]
+    for loaded in _chunks(plan, indicators):
+        for pk in loaded.ids:
+            indicator = loaded.indicators[pk]
+            target_year = plan.target_fiscal_year
+            record = indicator_record(
+                indicator, loaded.actuals[pk], loaded.status(indicator, target_year)
+            )
+            for year in plan_years(plan):
+                yield _csv_row(plan, record, year, loaded.status(indicator, year))
 
 
-def indicator_record_status(indicator: Indicator, fiscal_year: int) -> tuple[str | None, str]:
-    status = indicator.status_for(fiscal_year, published_only=True)
-    with translation.override("ja"):
-        return status.code, str(status.label) if status.code else ""
+def _csv_row(plan, record: dict, year: int, status: Status) -> list:
+    baseline = record["baseline"] or {}
+    target = record["target"]
+    actual = next((a for a in record["actuals"] if a["fiscal_year"] == year), {})
+    return [
+        plan.name,
+        record["policy_number"],
+        record["policy"],
+        record["measure"] or "",
+        record["project_number"],
+        record["project_name"],
+        record["department"] or "",
+        record["indicator"],
+        record["unit"],
+        record["direction"],
+        int(record["cumulative"]),
+        baseline.get("value") or "",
+        baseline.get("fiscal_year") or "",
+        format_era(baseline["fiscal_year"]) if baseline.get("fiscal_year") else "",
+        target["kind"],
+        target["wording"],
+        target["value"] or "",
+        target["fiscal_year"],
+        format_era(target["fiscal_year"]),
+        year,
+        format_era(year),
+        actual.get("value") or "",
+        actual.get("note") or "",
+        status.code or "",
+        _japanese_label(status) or "",
+    ]
+
+
+class _Line:
+    """A file-like object csv.writer writes one line into at a time."""
+
+    def write(self, text: str) -> str:
+        return text
+
+
+def csv_lines(plan, indicators) -> Iterator[bytes]:
+    """UTF-8 CSV with a BOM so that Excel opens it, a line at a time."""
+    writer = csv.writer(_Line(), lineterminator="\r\n")
+    yield ("\ufeff" + writer.writerow(CSV_COLUMNS)).encode("utf-8")
+    for row in csv_rows(plan, indicators):
+        yield writer.writerow(row).encode("utf-8")
 
 
 def csv_text(plan, indicators) -> str:
-    """UTF-8 CSV with a BOM so that Excel opens it; the header row names the columns."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(csv_rows(plan, indicators))
-    return buffer.getvalue()
+    """The whole CSV as one string (tests and small exports)."""
+    return b"".join(csv_lines(plan, indicators)).decode("utf-8")
+
+
+def xlsx_chunks(plan, indicators) -> Iterator[bytes]:
+    """The same table as the CSV as a workbook, streamed; values are numbers there."""
+    numbers = [CSV_COLUMNS.index(name) for name in NUMBER_COLUMNS]
+
+    def rows():
+        yield CSV_COLUMNS
+        for row in csv_rows(plan, indicators):
+            for index in numbers:
+                row[index] = Decimal(row[index]) if row[index] != "" else None
+            yield row
+
+    return stream_workbook("indicators", rows())

@@ -1,18 +1,22 @@
+"""The public site's pages: published figures only, read through ``indicators.published``."""
+
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import F
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 
-from indicators.models import AchievementStatus, Indicator, StatusCounts, last_published_at
-from indicators.tables import achievement_rows
+from indicators import published
+from indicators.models import AchievementStatus, Indicator
+from indicators.statuses import StatusCounts, not_reported
 from policies.models import BasicPolicy, Department, Highlight, Measure, Plan, Project
 
+from . import search as plan_search
 from .caching import cached_public
 
-NOT_REPORTED = "none"
 SEARCH_PAGE_SIZE = 50
+POLICY_PAGE_SIZE = 100  # projects of a policy's main-indicator table per page
 
 
 @cached_public
@@ -28,13 +32,12 @@ def plan_index(request):
 def plan_detail(request, slug):
     plan = get_object_or_404(Plan, slug=slug)
     basic_policies = list(plan.basic_policies.all())
-    indicators = Indicator.objects.for_plan(plan)
-    counts = indicators.status_counts_by_policy(plan.target_fiscal_year)  # fills its cache
+    indicators = Indicator.objects.filter(project__plan=plan)
+    counts = published.counts(indicators, plan.target_fiscal_year, "project__basic_policy_id")
     total = StatusCounts()
     for policy in basic_policies:
         policy.status_counts = counts[policy.pk]
-        for field in ("achieved", "mostly_achieved", "not_achieved", "not_reported"):
-            setattr(total, field, getattr(total, field) + getattr(policy.status_counts, field))
+        total += policy.status_counts
     return render(
         request,
         "public/plan_detail.html",
@@ -42,24 +45,38 @@ def plan_detail(request, slug):
             "plan": plan,
             "basic_policies": basic_policies,
             "total_counts": total,
-            "last_published_at": last_published_at(indicators),
+            "last_published_at": published.last_published_at(indicators),
         },
     )
 
 
 @cached_public
 def basic_policy_detail(request, slug, number):
+    """A policy's measures, the achievement table of its main indicators (as the city's
+    summary prints it, paged for a large plan) and its highlights."""
     policy = get_object_or_404(
         BasicPolicy.objects.select_related("plan"), plan__slug=slug, number=number
     )
     plan = policy.plan
-    projects = Project.objects.filter(basic_policy=policy).in_summary()
-    indicators = Indicator.objects.for_policy(policy)
+    indicators = Indicator.objects.filter(project=OuterRef("pk"))
+    projects = (
+        Project.objects.filter(basic_policy=policy)
+        .in_summary()
+        .filter(Exists(indicators.filter(is_main=True)) | ~Exists(indicators))
+    )
+    page = Paginator(projects, POLICY_PAGE_SIZE).get_page(request.GET.get("page"))
+    indicators = (
+        Indicator.objects.filter(project__in=list(page.object_list), is_main=True)
+        .select_related("project__basic_policy__plan")
+        .order_by("order", "pk")
+    )
     context = {
         "plan": plan,
         "policy": policy,
         "measures": policy.measures.all(),
-        "rows": achievement_rows(projects, indicators, plan.target_fiscal_year),
+        "rows": published.achievement_rows(page.object_list, indicators, plan.target_fiscal_year),
+        "page": page,
+        "page_links": page.paginator.get_elided_page_range(page.number),
         "highlights": Highlight.objects.filter(project__basic_policy=policy).select_related(
             "project"
         ),
@@ -77,35 +94,41 @@ def project_detail(request, slug, number):
         number=number,
     )
     plan = project.basic_policy.plan
-    indicators = (
+    indicators = list(
         Indicator.objects.filter(project=project)
-        .with_yearly_data()
-        .prefetch_related("actuals__corrections")
+        .select_related("project__basic_policy__plan")
         .order_by("order", "pk")
     )
     years = list(range(plan.start_fiscal_year, plan.end_fiscal_year + 1))
+    statuses = published.statuses(indicators, years)
+    actuals = {
+        (actual.indicator_id, actual.fiscal_year): actual
+        for actual in published.published_actuals([i.pk for i in indicators]).prefetch_related(
+            "corrections"
+        )
+    }
     context = {
         "plan": plan,
         "policy": project.basic_policy,
         "project": project,
-        "indicators": [indicator_view(indicator, years) for indicator in indicators],
+        "indicators": [
+            indicator_view(indicator, years, statuses, actuals) for indicator in indicators
+        ],
     }
     return render(request, "public/project_detail.html", context)
 
 
-def indicator_view(indicator, years):
+def indicator_view(indicator, years, statuses, actuals):
     """What the project page shows of one indicator: yearly rows, headline status, corrections."""
     yearly = []
     for year in years:
-        status = indicator.status_for(year, published_only=True)
-        actual = indicator.actual_for(year)
-        published = actual is not None and actual.published_value is not None
+        actual = actuals.get((indicator.pk, year))
         yearly.append(
             {
                 "fiscal_year": year,
-                "status": status,
-                "note": actual.published_note if published else "",
-                "corrections": list(actual.corrections.all()) if published else [],
+                "status": statuses.get((indicator.pk, year)) or not_reported(indicator, year),
+                "note": actual.published_note if actual else "",
+                "corrections": list(actual.corrections.all()) if actual else [],
             }
         )
     reported = [row for row in yearly if row["status"].value is not None]
@@ -121,56 +144,23 @@ def indicator_view(indicator, years):
     }
 
 
-def _ordered_projects(plan):
-    return (
-        Project.objects.filter(plan=plan)
-        .select_related("basic_policy", "measure", "department")
-        .order_by("basic_policy__number", F("summary_order").asc(nulls_last=True), "number", "pk")
-    )
-
-
-def _matches(row, words, filters) -> bool:
-    project, indicator = row.project, row.indicator
-    if filters["policy"] and str(project.basic_policy.number) != filters["policy"]:
-        return False
-    if filters["measure"] and str(project.measure_id) != filters["measure"]:
-        return False
-    if filters["department"] and str(project.department_id) != filters["department"]:
-        return False
-    if filters["status"]:
-        code = row.status.code if row.status else None
-        if (code or NOT_REPORTED) != filters["status"]:
-            return False
-    texts = [project.number, project.name, project.name_en]
-    if indicator is not None:
-        texts += [indicator.name, indicator.name_en]
-    haystack = " ".join(texts).casefold()
-    return all(word in haystack for word in words)
-
-
 @cached_public
 def search(request, slug):
     """Search and filter every project and indicator of a plan; each state has its URL."""
     plan = get_object_or_404(Plan, slug=slug)
-    filters = {
-        key: request.GET.get(key, "").strip()
-        for key in ("q", "policy", "measure", "department", "status")
-    }
-    words = filters["q"].casefold().split()
-    rows = achievement_rows(
-        _ordered_projects(plan), Indicator.objects.for_plan(plan), plan.target_fiscal_year
-    )
-    results = [row for row in rows if _matches(row, words, filters)]
-    page = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
-    statuses = [*AchievementStatus.choices, (NOT_REPORTED, _("未集計"))]
+    filters = plan_search.Filters.from_query(request.GET)
+    keys = plan_search.matching_rows(plan, filters)
+    page = Paginator(keys, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    statuses = [*AchievementStatus.choices, (plan_search.NOT_REPORTED, _("未集計"))]
     context = {
         "plan": plan,
-        "filters": filters,
-        "filter_query": urlencode({key: value for key, value in filters.items() if value}),
-        "is_filtered": any(filters.values()),
-        "result_count": len(results),
+        "filters": filters.as_dict(),
+        "filter_query": urlencode(filters.as_query()),
+        "is_filtered": filters.is_filtered,
+        "result_count": len(keys),
         "page": page,
-        "results": page.object_list,
+        "page_links": page.paginator.get_elided_page_range(page.number),
+        "results": plan_search.page_rows(plan, page.object_list),
         "policies": plan.basic_policies.all(),
         "measures": Measure.objects.filter(basic_policy__plan=plan).select_related("basic_policy"),
         "departments": Department.objects.filter(projects__plan=plan).distinct(),

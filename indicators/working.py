@@ -1,0 +1,14 @@
+"""The staff read path: the working figures officers enter and planners review, and their
+judgements. Staff pages and the back office read statuses through this module; the public
+site never does (it reads ``indicators.published``)."""
+
+from .statuses import StatusReader
+
+_reader = StatusReader("working")
+
+judgements = _reader.judgements
+statuses = _reader.statuses
+judged_ids = _reader.judged_ids
+status_for = _reader.status_for
+counts = _reader.counts
+achievement_rows = _reader.achievement_rows

@@ -1,0 +1,179 @@
+"""Stored judgements: written when an input changes, equal to what the rule computes now."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from indicators import achievement, published, working
+from indicators.models import Actual, ActualState, Indicator, Judgement, OfficialStatus
+from indicators.services import judgements, workflow
+from indicators.services.synthetic import build_synthetic_plan
+from indicators.services.workflow import DraftEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def fresh(indicator: Indicator, value: Decimal | None) -> str | None:
+    """What the rule says now, computed here from the indicator's current definition."""
+    status = achievement.judge(
+        direction=achievement.Direction(indicator.direction),
+        target_kind=achievement.TargetKind(indicator.target_kind),
+        target_value=indicator.target_value,
+        baseline_value=indicator.baseline_value,
+        actual=value,
+        threshold=indicator.project.plan.achievement_threshold,
+    ).status
+    return status.value if status else None
+
+
+def assert_stored_equals_fresh(indicators) -> int:
+    checked = 0
+    for indicator in indicators.select_related("project__plan"):
+        stored = {j.fiscal_year: j for j in Judgement.objects.filter(indicator=indicator)}
+        actuals = {a.fiscal_year: a for a in Actual.objects.filter(indicator=indicator)}
+        officials = {o.fiscal_year: o for o in OfficialStatus.objects.filter(indicator=indicator)}
+        assert set(stored) == set(actuals) | set(officials)
+        for year, judgement in stored.items():
+            actual = actuals.get(year)
+            official = officials.get(year)
+            working_value = actual.value if actual else None
+            published_value = actual.published_value if actual else None
+            assert judgement.working_computed == (fresh(indicator, working_value) or "")
+            assert judgement.published_computed == (
+                fresh(indicator, published_value) or "" if published_value is not None else ""
+            )
+            shown = official.status if official else judgement.working_computed
+            assert judgement.working_status == (shown if actual or official else "")
+            if published_value is None:
+                assert judgement.published_status == "" and judgement.published_value is None
+            else:
+                assert judgement.published_status == (
+                    official.status if official else judgement.published_computed
+                )
+            checked += 1
+    return checked
+
+
+def test_stored_judgements_equal_the_rule_on_the_kanazawa_plan():
+    call_command("loaddata", "kanazawa_yumeplan2020", verbosity=0)
+    assert assert_stored_equals_fresh(Indicator.objects.all()) == 18
+    # the city's 18 published statuses, public as published
+    assert Judgement.objects.exclude(published_status="").count() == 18
+
+
+def test_stored_judgements_equal_the_rule_on_a_synthetic_plan():
+    build_synthetic_plan(slug="synthetic", projects=60, seed=3)
+    assert assert_stored_equals_fresh(Indicator.objects.all()) > 200
+
+
+def test_recompute_rebuilds_every_judgement_as_it_was():
+    build_synthetic_plan(slug="synthetic", projects=30, seed=4)
+    before = list(Judgement.objects.order_by("indicator", "fiscal_year").values())
+    Judgement.objects.all().delete()
+    call_command("recompute_judgements", verbosity=0)
+    after = list(Judgement.objects.order_by("indicator", "fiscal_year").values())
+    assert [dict(row, id=None) for row in after] == [dict(row, id=None) for row in before]
+
+
+def _status(path, indicator, year=2024):
+    return path.status_for(Indicator.objects.get(pk=indicator.pk), year)
+
+
+def test_a_saved_draft_is_judged_for_staff_and_not_for_the_public(build_plan, make_user):
+    build_plan(projects_per_policy=1, policies=1, published=False)
+    indicator = Indicator.objects.get()
+    planner = make_user("planner")
+    workflow.save_drafts(
+        user=planner, fiscal_year=2023, entries=[DraftEntry(indicator.pk, Decimal("40"))]
+    )
+    assert _status(working, indicator, 2023).code == "not_achieved"
+    assert _status(published, indicator, 2023).code is None
+
+
+def test_publication_judges_the_published_figure(build_plan, make_user):
+    build_plan(projects_per_policy=1, policies=1, published=False)
+    indicator = Indicator.objects.get()
+    actual = Actual.objects.get()
+    Actual.objects.filter(pk=actual.pk).update(state=ActualState.APPROVED)
+    workflow.publish(user=make_user("planner"), actual_ids=[actual.pk])
+    status = _status(published, indicator)
+    assert (status.value, status.code) == (Decimal("100"), "achieved")
+
+
+def test_a_changed_target_or_threshold_judges_again(build_plan):
+    plan = build_plan(projects_per_policy=2, policies=1)
+    first, second = Indicator.objects.order_by("project__number")
+    assert _status(published, second).code == "mostly_achieved"  # 96 of 100
+    first.target_value = Decimal("200")
+    first.save()
+    assert _status(published, first).code == "not_achieved"  # 100 of 200
+    plan.achievement_threshold = Decimal("0.97")
+    plan.save()
+    assert _status(published, second).code == "not_achieved"  # 96 of 100 < 0.97
+
+
+def test_an_official_status_recorded_or_deleted_judges_again(build_plan):
+    build_plan(projects_per_policy=1, policies=1)
+    indicator = Indicator.objects.get()
+    official = OfficialStatus.objects.create(
+        indicator=indicator, fiscal_year=2024, status="not_achieved", reason="理由"
+    )
+    status = _status(published, indicator)
+    assert (status.code, status.computed, status.differs) == ("not_achieved", "achieved", True)
+    assert status.official_reason == "理由"
+    official.delete()
+    assert _status(published, indicator).code == "achieved"
+
+
+def test_an_official_status_waits_for_its_figure_on_every_public_path(
+    client, build_plan, make_user
+):
+    """A submitted figure with an official status: staff see both, the public nothing
+    about the year until the figure is published, then both."""
+    plan = build_plan(projects_per_policy=1, policies=1, published=False)
+    indicator = Indicator.objects.get()
+    actual = Actual.objects.get()
+    Actual.objects.filter(pk=actual.pk).update(state=ActualState.APPROVED)
+    OfficialStatus.objects.create(indicator=indicator, fiscal_year=2024, status="achieved")
+    assert _status(working, indicator).code == "achieved"
+
+    def public_views():
+        page = client.get(f"/plans/{plan.slug}/projects/100/").content.decode()
+        api = client.get(f"/api/v1/plans/{plan.slug}/indicators/").json()["indicators"][0]
+        csv = b"".join(client.get(f"/data/{plan.slug}/indicators.csv").streaming_content)
+        return page, api["status"], csv.decode("utf-8-sig")
+
+    page, api, csv = public_views()
+    assert "status-achieved" not in page and "判定なし" in page
+    assert api == {
+        "fiscal_year": 2024,
+        "code": None,
+        "label": None,
+        "computed_code": None,
+        "official": False,
+    }
+    assert "achieved" not in csv
+    workflow.publish(user=make_user("planner"), actual_ids=[actual.pk])
+    page, api, csv = public_views()
+    assert "status-achieved" in page
+    assert api["code"] == "achieved" and api["official"] is True
+    assert ",achieved,達成" in csv
+
+
+def test_a_whole_plan_import_judges_what_it_imports(build_plan):
+    from indicators.services.plan_io import export_plan, import_plan
+
+    plan = build_plan(projects_per_policy=3, policies=1)
+    workbook = export_plan(plan)
+    plan.delete()
+    imported = import_plan(workbook)
+    counts = published.counts(
+        Indicator.objects.filter(project__plan=imported), 2024, "project__plan_id"
+    )[imported.pk]
+    assert (counts.achieved, counts.mostly_achieved, counts.not_achieved) == (1, 1, 1)
+
+
+def test_a_refresh_of_an_unknown_indicator_writes_nothing():
+    assert judgements.refresh_judgements([123456]) == 0
+    assert not Judgement.objects.exists()
