@@ -79,6 +79,18 @@ def _insert_rows(db, model, fields: list, rows: list[list], returning: bool = Fa
     return pks
 
 
+def insert_values(model, rows: Sequence[dict]) -> None:
+    """Insert rows given as {field attname: value}, all with the same keys, into
+    ``model``'s table: no model instances, no history (for derived tables such as the
+    stored judgements). ``model`` may be a migration's historical model."""
+    if not rows:
+        return
+    db = connections[DEFAULT_DB_ALIAS]
+    fields = [model._meta.get_field(name) for name in rows[0]]
+    prepared = [[db_value(field, row[field.attname], db) for field in fields] for row in rows]
+    _insert_rows(db, model, fields, prepared)
+
+
 def insert_with_history(objs: Sequence[models.Model], *, user, reason: str | None) -> None:
     """Insert new objects of one model (setting their pk) and one "+" history row each.
     One query and two COPYs on PostgreSQL, two queries per BATCH_SIZE rows on SQLite."""

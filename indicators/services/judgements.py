@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from indicators import achievement
 from indicators.models import Actual, Indicator, Judgement, OfficialStatus
+from indicators.services import bulk
 
 CHUNK = 2000
 
@@ -120,15 +121,17 @@ def write_judgements(judgement_model, actual_model, official_model, indicators) 
         ).values_list("indicator_id", "fiscal_year", "status", "reason"):
             officials[indicator_id][year] = (status, reason)
         judgement_model.objects.filter(indicator_id__in=chunk).delete()
-        objects = [
-            judgement_model(**fields)
+        rows = [
+            fields
             for pk in chunk
             for fields in judgement_fields(
                 definitions[pk], actuals.pop(pk, {}), officials.pop(pk, {})
             )
         ]
-        judgement_model.objects.bulk_create(objects, batch_size=CHUNK)
-        written += len(objects)
+        # Without model instances and bulk_create's per-value SQL: a publication of 10,000
+        # figures rewrites some 50,000 judgements (bulk_create took 20 s of it).
+        bulk.insert_values(judgement_model, rows)
+        written += len(rows)
     return written
 
 
