@@ -267,7 +267,9 @@ def save_drafts(
             user=user,
             reason=_("下書き保存"),
         )
-        refresh_judgements(actual.indicator_id for actual in [*to_create, *to_update])
+        refresh_judgements(
+            (actual.indicator_id for actual in [*to_create, *to_update]), [fiscal_year]
+        )
     return SaveResult(created=len(to_create), updated=len(to_update), unchanged=unchanged)
 
 
@@ -469,6 +471,8 @@ def publish(*, user, actual_ids: Iterable[int], reason: str = "") -> int:
             actual.published_note = actual.note
         _save(actuals, ["published_value", "published_at", "published_note"], user, _("公表"))
         if actuals:
-            refresh_judgements(actual.indicator_id for actual in actuals)
+            refresh_judgements(
+                (actual.indicator_id for actual in actuals), {a.fiscal_year for a in actuals}
+            )
             bump_public_cache()
     return len(actuals)
