@@ -20,6 +20,7 @@ name that no longer exists shows as an error. The machine's load makes timings n
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import subprocess
 import sys
@@ -405,6 +406,7 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("LOG_LEVEL", "ERROR")  # the 404s and logins are in the table
     database = setup_throwaway_django(debug=True)
+    logging.getLogger("django").setLevel(logging.ERROR)  # DEBUG's own console logging
     rows = []
     with tempfile.TemporaryDirectory() as folder:
         for projects in args.projects:
