@@ -10,8 +10,9 @@ PAGES once right after a publication (so public pages are rendered, not cached).
 times recomputing the judgements, and ``export_plan`` / ``import_plan`` of the whole plan
 as subprocesses (peak RSS of the process). Once per run, on a plan of 10,000 indicators:
 the upload confirmation of 10,000 actuals against a raw ``bulk_create`` of the same rows,
-and the publication of those 10,000 figures. Prints one table, each figure beside its goal
-(✓ met, ✗ missed). A page that fails prints its error in its row.
+and the publication of those 10,000 figures. Prints one table, a row as soon as it is
+measured, each figure beside its goal (✓ met, ✗ missed). A page that fails prints its
+error in its row.
 
 PAGES names URLs, not paths, so views added or moved later are still measured; a URL
 name that no longer exists shows as an error. The machine's load makes timings noisy.
@@ -168,9 +169,9 @@ def page_rows(plan, size: str) -> list[Row]:
                 name, kwargs={k: str(v).format(**values) for k, v in kwargs.items()}
             ) + query.format(**values)
         except NoReverseMatch as exc:
-            rows.append(Row(size, label, note=f"NoReverseMatch: {exc}"[:120]))
+            rows.append(emit(Row(size, label, note=f"NoReverseMatch: {exc}"[:120])))
             continue
-        rows.append(page_row(client, size, label, kind, url))
+        rows.append(emit(page_row(client, size, label, kind, url)))
     return rows
 
 
@@ -229,13 +230,15 @@ def plan_io_rows(plan, size: str, folder: str) -> list[Row]:
     rows = []
     seconds, rss, error = manage("export_plan", plan.slug, path)
     rows.append(
-        Row(
-            size,
-            "export_plan (subprocess)",
-            goal(seconds, PLAN_IO_SECONDS, ".2f"),
-            f"{os.path.getsize(path) / 1024:,.0f}" if not error else "",
-            memory=goal(rss, PLAN_IO_MB, ",.0f"),
-            note=error,
+        emit(
+            Row(
+                size,
+                "export_plan (subprocess)",
+                goal(seconds, PLAN_IO_SECONDS, ".2f"),
+                f"{os.path.getsize(path) / 1024:,.0f}" if not error else "",
+                memory=goal(rss, PLAN_IO_MB, ",.0f"),
+                note=error,
+            )
         )
     )
     if error:
@@ -243,12 +246,14 @@ def plan_io_rows(plan, size: str, folder: str) -> list[Row]:
     Plan.objects.filter(pk=plan.pk).update(slug=f"{plan.slug}-exported")
     seconds, rss, error = manage("import_plan", path)
     rows.append(
-        Row(
-            size,
-            "import_plan (subprocess)",
-            goal(seconds, PLAN_IO_SECONDS, ".2f"),
-            memory=goal(rss, PLAN_IO_MB, ",.0f"),
-            note=error,
+        emit(
+            Row(
+                size,
+                "import_plan (subprocess)",
+                goal(seconds, PLAN_IO_SECONDS, ".2f"),
+                memory=goal(rss, PLAN_IO_MB, ",.0f"),
+                note=error,
+            )
         )
     )
     return rows
@@ -266,7 +271,7 @@ def publish_approved(plan, planner) -> int:
     return workflow.publish(user=planner, actual_ids=ids, reason="合成データの公表")
 
 
-def size_rows(projects: int, folder: str, vendor: str) -> list[Row]:
+def size_rows(projects: int, folder: str) -> list[Row]:
     from indicators.services.synthetic import build_synthetic_plan
 
     size = f"{projects:,}"
@@ -275,16 +280,19 @@ def size_rows(projects: int, folder: str, vendor: str) -> list[Row]:
     generated = time.perf_counter() - start
     planner = make_planner(f"publisher-{projects}")
     published = publish_approved(built.plan, planner)
-    print(
-        f"{vendor}: {size} projects, {built.indicators:,} indicators, {built.actuals:,} "
-        f"actuals generated in {generated:.1f} s; {published:,} approved figures published",
-        flush=True,
-    )
     rows = [
-        Row(size, "generate_synthetic_plan", f"{generated:.2f}", note=f"{built.actuals:,} actuals")
+        emit(
+            Row(
+                size,
+                "generate_synthetic_plan",
+                f"{generated:.2f}",
+                note=f"{built.indicators:,} indicators, {built.actuals:,} actuals; "
+                f"{published:,} approved figures published",
+            )
+        )
     ]
     rows += page_rows(built.plan, size)
-    rows.append(recompute_row(size))
+    rows.append(emit(recompute_row(size)))
     rows += plan_io_rows(built.plan, size, folder)
     return rows
 
@@ -292,7 +300,7 @@ def size_rows(projects: int, folder: str, vendor: str) -> list[Row]:
 # --- bulk writes -----------------------------------------------------------------------------
 
 
-def write_rows(vendor: str) -> list[Row]:
+def write_rows() -> list[Row]:
     """Upload-confirm 10,000 actuals of a year with no figures yet (and, for comparison,
     bulk_create the same rows and roll back), then approve and publish them."""
     from django.db import transaction
@@ -342,13 +350,15 @@ def write_rows(vendor: str) -> list[Row]:
         confirm = time.perf_counter() - start
     assert result.created == WRITE_ROWS, result
     rows = [
-        Row(size, "raw bulk_create of the rows", f"{raw:.2f}"),
-        Row(
-            size,
-            "upload confirm (× raw bulk_create)",
-            f"{confirm:.2f}",
-            queries=str(count[0]),
-            note=goal(confirm / raw, CONFIRM_RATIO, ".1f") + " × raw",
+        emit(Row(size, "raw bulk_create of the rows", f"{raw:.2f}")),
+        emit(
+            Row(
+                size,
+                "upload confirm (× raw bulk_create)",
+                f"{confirm:.2f}",
+                queries=str(count[0]),
+                note=goal(confirm / raw, CONFIRM_RATIO, ".1f") + " × raw",
+            )
         ),
     ]
     ids = list(
@@ -362,9 +372,15 @@ def write_rows(vendor: str) -> list[Row]:
         workflow.publish(user=planner, actual_ids=ids, reason="")
         seconds = time.perf_counter() - start
     rows.append(
-        Row(size, "publish a year", goal(seconds, PUBLISH_SECONDS, ".2f"), queries=str(count[0]))
+        emit(
+            Row(
+                size,
+                "publish a year",
+                goal(seconds, PUBLISH_SECONDS, ".2f"),
+                queries=str(count[0]),
+            )
+        )
     )
-    print(f"{vendor}: bulk writes of {size} done", flush=True)
     return rows
 
 
@@ -381,9 +397,9 @@ COLUMNS = [
 ]
 
 
-def print_table(rows: list[Row], vendor: str) -> None:
+def print_header(vendor: str) -> None:
     print(
-        f"\n{vendor}; goals: HTML ≤ {PAGE_SECONDS[HTML]} s and ≤ {PAGE_KB} KB, plan page ≤ "
+        f"{vendor}; goals: HTML ≤ {PAGE_SECONDS[HTML]} s and ≤ {PAGE_KB} KB, plan page ≤ "
         f"{PLAN_PAGE_SECONDS} s, API ≤ {PAGE_SECONDS[API]} s, downloads start ≤ "
         f"{PAGE_SECONDS[DOWNLOAD]} s in < {DOWNLOAD_MB} MB (tracemalloc peak), publish ≤ "
         f"{PUBLISH_SECONDS} s, recompute ≤ {RECOMPUTE_SECONDS} s, confirm ≤ {CONFIRM_RATIO} × "
@@ -391,14 +407,19 @@ def print_table(rows: list[Row], vendor: str) -> None:
     )
     line = " ".join(f"{title:<{width}}" if width else title for _a, width, title in COLUMNS)
     print(line)
-    print("-" * len(line))
-    for row in rows:
-        print(
-            " ".join(
-                f"{getattr(row, attr):<{width}}" if width else getattr(row, attr)
-                for attr, width, _title in COLUMNS
-            )
-        )
+    print("-" * len(line), flush=True)
+
+
+def emit(row: Row) -> Row:
+    """Print a row of the table as soon as it is measured (a run at 41,200 takes long)."""
+    print(
+        " ".join(
+            f"{getattr(row, attr):<{width}}" if width else getattr(row, attr)
+            for attr, width, _title in COLUMNS
+        ),
+        flush=True,
+    )
+    return row
 
 
 def main() -> None:
@@ -416,13 +437,12 @@ def main() -> None:
     os.environ.setdefault("LOG_LEVEL", "ERROR")  # the 404s and logins are in the table
     database = setup_throwaway_django(debug=True)
     logging.getLogger("django").setLevel(logging.ERROR)  # DEBUG's own console logging
-    rows = []
+    print_header(database.vendor)
     with tempfile.TemporaryDirectory() as folder:
         for projects in args.projects:
-            rows += size_rows(projects, folder, database.vendor)
+            size_rows(projects, folder)
     if args.writes:
-        rows += write_rows(database.vendor)
-    print_table(rows, database.vendor)
+        write_rows()
     database.cleanup()
 
 
