@@ -9,6 +9,7 @@ Everything is installed into ``.venv`` in this folder; it is reinstalled only wh
 ``pyproject.toml`` changes. Set DATABASE_URL to use another database (PostgreSQL in CI).
 """
 
+import ctypes.util
 import hashlib
 import os
 import shutil
@@ -21,6 +22,15 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 PYTHON = VENV / "bin" / "python"
 CHROMIUM = Path("/usr/bin/chromium")
+# The 施策達成状況概要 PDF (WeasyPrint) needs Pango and the Japanese font it embeds; its
+# tests read the PDF back with poppler's pdftotext and pdfinfo.
+PDF_PACKAGES = {
+    "fonts-noto-cjk": Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
+    "poppler-utils": Path("/usr/bin/pdftotext"),
+    "libpango-1.0-0": "pango-1.0",  # a shared library, found by ctypes
+    "libpangoft2-1.0-0": "pangoft2-1.0",
+    "libharfbuzz-subset0": "harfbuzz-subset",
+}
 
 
 def run(*args, env=None):
@@ -56,6 +66,27 @@ def ensure_chromium() -> None:
         print("chromium is missing: install it with `sudo apt-get install chromium`.", flush=True)
 
 
+def ensure_pdf_tools() -> None:
+    """Install what the PDF needs from Debian where we may (root with apt-get), as chromium."""
+    missing = [
+        package
+        for package, needed in PDF_PACKAGES.items()
+        if not (needed.exists() if isinstance(needed, Path) else ctypes.util.find_library(needed))
+    ]
+    if not missing:
+        return
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        run("apt-get", "update", "-qq")
+        apt_env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        run("apt-get", "install", "-y", "-qq", *PDF_PACKAGES, env=apt_env)
+    else:
+        print(
+            f"{', '.join(missing)} missing: `sudo apt-get install {' '.join(PDF_PACKAGES)}` "
+            "for the summary PDF.",
+            flush=True,
+        )
+
+
 def ensure_node_modules() -> None:
     """The accessibility browser tests inject axe-core, pinned in package-lock.json."""
     if (ROOT / "node_modules" / "axe-core").exists():
@@ -72,6 +103,7 @@ def ensure_node_modules() -> None:
 
 def serve() -> None:
     ensure_venv("")
+    ensure_pdf_tools()
     env = dict(os.environ, DEBUG=os.environ.get("DEBUG", "1"))
     database_is_new = "DATABASE_URL" not in env and not (ROOT / "db.sqlite3").exists()
     run(PYTHON, "manage.py", "migrate", "--no-input", env=env)
@@ -83,6 +115,7 @@ def serve() -> None:
 def test(pytest_args: list[str]) -> None:
     ensure_venv("test")
     ensure_chromium()
+    ensure_pdf_tools()
     ensure_node_modules()
     env = dict(os.environ)
     env.setdefault("SECRET_KEY", "test-only-secret-key")

@@ -31,6 +31,12 @@ def main() -> None:
         "/plans/bench-synthetic/search/?q=合成&status=not_achieved",
         "/api/v1/plans/bench-synthetic/indicators/",
         "/data/bench-synthetic/indicators.csv",
+        "/plans/bench-synthetic/methodology/",
+        "/data/",
+        "/data/catalog.jsonld",
+        "/plans/bench-synthetic/feed.atom",
+        "/sitemap.xml",
+        "/data/bench-synthetic/summary-2023.pdf",
     ]
     client.get("/accessibility/")  # warm up imports and the template loader
     print(f"{'':48} {'first':>8} {'queries':>8} {'cached':>8} {'queries':>8}")

@@ -12,6 +12,7 @@ from policies.models import Plan, Project
 
 from .admin_entry import ActualEntryMixin
 from .admin_plan_io import PlanWorkbookMixin
+from .admin_summary_import import PlanSummaryImportMixin
 from .admin_uploads import ActualUploadMixin
 from .forms import CommentForm
 from .models import (
@@ -55,6 +56,8 @@ class IndicatorInline(admin.StackedInline):
         ("baseline_value", "baseline_fiscal_year"),
         ("target_kind", "target_value", "target_fiscal_year"),
         "order",
+        "definition",
+        ("data_source", "update_cycle"),
     ]
 
 
@@ -351,7 +354,7 @@ admin.site.unregister(Plan)
 
 
 @admin.register(Plan)
-class PlanAdmin(PlanWorkbookMixin, policies_admin.PlanAdmin):
+class PlanAdmin(PlanSummaryImportMixin, PlanWorkbookMixin, policies_admin.PlanAdmin):
     pass
 
 

@@ -16,6 +16,7 @@ from policies.models import Plan, Project, ReportingYear
 from .forms import YearEntryForm
 from .models import Indicator
 from .services import workflow
+from .values import parse_whole_number
 
 
 class ActualEntryMixin:
@@ -35,12 +36,10 @@ class ActualEntryMixin:
         years = sorted(
             {y for p in plans for y in range(p.start_fiscal_year, p.end_fiscal_year + 1)}
         )
-        requested = request.POST.get("fiscal_year") or request.GET.get("fiscal_year")
-        fiscal_year = (
-            int(requested)
-            if requested and requested.isdigit() and int(requested) in years
-            else (years[-1] if years else None)
+        requested = parse_whole_number(
+            request.POST.get("fiscal_year") or request.GET.get("fiscal_year") or ""
         )
+        fiscal_year = requested if requested in years else (years[-1] if years else None)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,

@@ -20,11 +20,10 @@ from django.utils.translation import gettext_lazy as _
 
 from policies import roles
 
+from . import file_limits
 from .services import plan_io
 
 SESSION_KEY = "policies_plan_workbook"
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 SHEET_LABELS = {
     "plan": _("計画"),
@@ -46,9 +45,12 @@ class WorkbookForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(".xlsx"):
             raise forms.ValidationError(gettext("Excel（.xlsx）ファイルを選んでください。"))
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(gettext("ファイルが大きすぎます（20MB まで）。"))
-        self.data_bytes = upload.read()
+        try:
+            file_limits.check_size(upload.size)
+            self.data_bytes = upload.read()
+            file_limits.check_xlsx(self.data_bytes)
+        except file_limits.FileLimitError as error:
+            raise forms.ValidationError(str(error)) from error
         return upload
 
 
@@ -99,7 +101,9 @@ class PlanWorkbookMixin:
     def export_workbook_xlsx(self, request, queryset):
         plan = self._single_plan(request, queryset)
         if plan is not None:
-            return _download(plan_io.export_plan(plan), XLSX_TYPE, f"{plan.slug}.xlsx")
+            return _download(
+                plan_io.export_plan(plan), file_limits.XLSX_CONTENT_TYPE, f"{plan.slug}.xlsx"
+            )
 
     @admin.action(description=_("選択した計画を CSV（シートごと、ZIP）で書き出す"))
     def export_workbook_csv(self, request, queryset):

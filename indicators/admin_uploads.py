@@ -2,7 +2,9 @@
 preview and confirmation, and the planners' export. Mixed into ActualAdmin.
 
 The upload is read once; its rows are kept in the session between the preview and the
-confirmation (never trusted: ``imports.confirm`` checks them again before writing)."""
+confirmation (never trusted: ``imports.confirm`` checks them again before writing), with
+the versions of the actuals the preview showed, so that a figure saved by someone else
+meanwhile is refused with their value, never overwritten."""
 
 from __future__ import annotations
 
@@ -18,12 +20,13 @@ from django.utils.translation import gettext_lazy as _
 from policies.fiscal_years import format_era
 from policies.models import Plan, Project
 
+from . import file_limits
 from .resources import ActualExportResource
 from .services import imports, workflow
+from .spreadsheet_safety import safe_dataset
+from .values import parse_whole_number
 
 SESSION_KEY = "indicators_actual_upload"
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class UploadForm(forms.Form):
@@ -34,11 +37,10 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(gettext("ファイルが大きすぎます（20MB まで）。"))
         try:
+            file_limits.check_size(upload.size)
             self.records = imports.read_upload(upload.name, upload.read())
-        except imports.UploadError as error:
+        except (file_limits.FileLimitError, imports.UploadError) as error:
             raise forms.ValidationError(str(error)) from error
         return upload
 
@@ -96,7 +98,10 @@ class ActualUploadMixin:
         if form.is_bound and form.is_valid():
             preview = imports.build_preview(user=request.user, records=form.records)
             if preview.is_valid:
-                request.session[SESSION_KEY] = form.records
+                request.session[SESSION_KEY] = {
+                    "records": form.records,
+                    "versions": preview.versions,
+                }
             else:
                 request.session.pop(SESSION_KEY, None)
             context.update(title=gettext("取り込みの確認"), preview=preview)
@@ -107,8 +112,8 @@ class ActualUploadMixin:
         self._check_can_enter(request)
         if request.method != "POST":
             return HttpResponseRedirect(reverse("admin:indicators_actual_upload"))
-        records = request.session.pop(SESSION_KEY, None)
-        if not records:
+        pending = request.session.pop(SESSION_KEY, None)
+        if not isinstance(pending, dict) or not pending.get("records"):
             self.message_user(
                 request,
                 gettext("確認中の取り込みがありません。ファイルをもう一度選んでください。"),
@@ -116,7 +121,9 @@ class ActualUploadMixin:
             )
             return HttpResponseRedirect(reverse("admin:indicators_actual_upload"))
         try:
-            result = imports.confirm(user=request.user, records=records)
+            result = imports.confirm(
+                user=request.user, records=pending["records"], versions=pending["versions"]
+            )
         except (ValidationError, PermissionDenied) as error:
             for message in workflow.refusal_messages(error)[:20]:
                 self.message_user(request, message, messages.ERROR)
@@ -140,14 +147,14 @@ class ActualUploadMixin:
     def template_view(self, request):
         self._check_can_enter(request)
         years = self._years(request)
-        requested = request.GET.get("fiscal_year", "")
+        requested = parse_whole_number(request.GET.get("fiscal_year", ""))
         if not years:
             raise PermissionDenied
-        fiscal_year = int(requested) if requested.isdigit() else years[-1]
+        fiscal_year = requested or years[-1]
         if fiscal_year not in years:
             fiscal_year = years[-1]
-        dataset = imports.template_dataset(user=request.user, fiscal_year=fiscal_year)
-        response = HttpResponse(dataset.export("xlsx"), content_type=XLSX_TYPE)
+        dataset = safe_dataset(imports.template_dataset(user=request.user, fiscal_year=fiscal_year))
+        response = HttpResponse(dataset.export("xlsx"), content_type=file_limits.XLSX_CONTENT_TYPE)
         response["Content-Disposition"] = (
             f'attachment; filename="actuals-template-{fiscal_year}.xlsx"'
         )
@@ -162,15 +169,19 @@ class ActualUploadMixin:
         queryset = self.get_queryset(request).select_related(
             "indicator__project__plan", "indicator__project__department"
         )
-        year = request.GET.get("fiscal_year", "")
-        if year.isdigit():
-            queryset = queryset.filter(fiscal_year=int(year))
-        dataset = ActualExportResource().export(queryset.order_by("indicator", "fiscal_year"))
+        year = parse_whole_number(request.GET.get("fiscal_year", ""), max_digits=4)
+        if year is not None:
+            queryset = queryset.filter(fiscal_year=year)
+        dataset = safe_dataset(
+            ActualExportResource().export(queryset.order_by("indicator", "fiscal_year"))
+        )
         if file_format == "csv":
             # With a BOM so that Japanese Excel opens it as UTF-8.
             body = "\ufeff" + dataset.export("csv")
             response = HttpResponse(body, content_type="text/csv; charset=utf-8")
         else:
-            response = HttpResponse(dataset.export("xlsx"), content_type=XLSX_TYPE)
+            response = HttpResponse(
+                dataset.export("xlsx"), content_type=file_limits.XLSX_CONTENT_TYPE
+            )
         response["Content-Disposition"] = f'attachment; filename="actuals.{file_format}"'
         return response

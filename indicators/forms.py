@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from policies.fiscal_years import format_era
 
 from . import working
-from .models import Actual, Indicator
+from .models import NOTE_MAX_LENGTH, Actual, Indicator
 from .services.workflow import EDITABLE_STATES, DraftEntry, needs_note, value_errors
 from .statuses import Status, not_reported
 from .values import PERCENT_UNITS, ValueParseError, parse_value
@@ -75,6 +75,7 @@ class YearEntryForm(forms.Form):
             self.fields[f"note_{pk}"] = forms.CharField(
                 label=_("備考（公開）"),
                 required=False,
+                max_length=NOTE_MAX_LENGTH,
                 disabled=not editable,
                 initial=actual.note if actual else "",
                 widget=forms.Textarea(
@@ -88,6 +89,7 @@ class YearEntryForm(forms.Form):
             self.fields[f"internal_note_{pk}"] = forms.CharField(
                 label=_("内部メモ（非公開）"),
                 required=False,
+                max_length=NOTE_MAX_LENGTH,
                 disabled=not editable,
                 initial=actual.internal_note if actual else "",
                 widget=forms.Textarea(
@@ -169,5 +171,8 @@ class CommentForm(forms.Form):
     """The planner's comment when returning figures, or the reason for a correction."""
 
     comment = forms.CharField(
-        label=_("コメント"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("コメント"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
     )

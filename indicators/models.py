@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -13,10 +15,14 @@ from policies import roles
 from policies.models import localized
 
 from . import achievement
-from .values import format_value, format_value_with_year
+from .values import MAX_DECIMAL_PLACES, MAX_DIGITS, format_value, format_value_with_year
 
-VALUE_DIGITS = 20
-VALUE_DECIMAL_PLACES = 4
+VALUE_DIGITS = MAX_DIGITS
+VALUE_DECIMAL_PLACES = MAX_DECIMAL_PLACES
+# Characters in an actual's notes and comments, wherever they are written (entry screen,
+# upload, whole-plan import, admin); a check constraint holds the database to it too.
+NOTE_MAX_LENGTH = 2000
+NOTE_FIELDS = ("note", "published_note", "internal_note", "review_comment")
 
 
 class Direction(models.TextChoices):
@@ -104,6 +110,9 @@ INDICATOR_DEFINITION_FIELDS = (
     "order",
     "is_main",
 )
+# What explains an indicator to citizens (the project page, the API and the CSV). Not in
+# the workbook's columns yet: adding them there would change the import format.
+INDICATOR_METADATA_FIELDS = ("definition", "data_source", "update_cycle")
 
 
 class Indicator(models.Model):
@@ -168,6 +177,24 @@ class Indicator(models.Model):
         _("主な指標"),
         default=True,
         help_text=_("施策達成状況概要の「主な指標とその達成状況」表に載せる指標"),
+    )
+
+    definition = models.TextField(
+        _("指標の定義"),
+        blank=True,
+        help_text=_("何を、どう数えるか（公開ページと公開データに載ります）"),
+    )
+    data_source = models.CharField(
+        _("データの出典"),
+        max_length=200,
+        blank=True,
+        help_text=_("例: 子育て支援課 業務統計、市民アンケート"),
+    )
+    update_cycle = models.CharField(
+        _("更新の周期"),
+        max_length=100,
+        blank=True,
+        help_text=_("例: 毎年度（翌年度の 6 月に集計）"),
     )
 
     carried_over_from = models.OneToOneField(
@@ -294,7 +321,9 @@ class Actual(models.Model):
     value = models.DecimalField(
         _("実績値"), max_digits=VALUE_DIGITS, decimal_places=VALUE_DECIMAL_PLACES
     )
-    note = models.TextField(_("備考"), blank=True, help_text=_("公開されます"))
+    note = models.TextField(
+        _("備考"), blank=True, max_length=NOTE_MAX_LENGTH, help_text=_("公開されます")
+    )
     state = models.CharField(
         _("状態"), max_length=10, choices=ActualState.choices, default=ActualState.DRAFT
     )
@@ -310,17 +339,20 @@ class Actual(models.Model):
     published_note = models.TextField(
         _("公表した備考"),
         blank=True,
+        max_length=NOTE_MAX_LENGTH,
         editable=False,
         help_text=_("公表したときの備考。公開ページと公開データに載ります"),
     )
     internal_note = models.TextField(
         _("内部メモ"),
         blank=True,
+        max_length=NOTE_MAX_LENGTH,
         help_text=_("担当課と企画担当の間のメモ。公開されません"),
     )
     review_comment = models.TextField(
         _("差し戻しコメント"),
         blank=True,
+        max_length=NOTE_MAX_LENGTH,
         editable=False,
         help_text=_("企画担当が差し戻した理由。公開されません"),
     )
@@ -364,6 +396,14 @@ class Actual(models.Model):
                 fields=["indicator", "fiscal_year"],
                 name="unique_actual_per_indicator_and_year",
                 violation_error_message=_("この指標のこの年度の実績はすでにあります。"),
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=LessThanOrEqual(Length(name), NOTE_MAX_LENGTH),
+                    name=f"actual_{name}_length",
+                    violation_error_message=_("文字数が上限を超えています。"),
+                )
+                for name in NOTE_FIELDS
             ),
         ]
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from . import achievement, working
 from .models import ActualState, Indicator, TargetKind
+from .spreadsheet_safety import xlsx_row
 from .statuses import STATUS_FIELDS, Status, StatusCounts, not_reported
 from .values import format_value
 
@@ -53,19 +54,22 @@ def _add(rows: dict, key, label: str, current: str | None, previous: str | None)
     row.previous.add(previous)
 
 
-def dashboard(indicators, fiscal_year: int) -> Dashboard:
+def dashboard(indicators, fiscal_year: int, previous_year: int | None = None) -> Dashboard:
     """Counts per policy, measure and department, and the indicators whose official status
-    differs from the computed one for ``fiscal_year``."""
+    differs from the computed one for ``fiscal_year``; changes are counted since
+    ``previous_year`` (the year before by default)."""
+    if previous_year is None:
+        previous_year = fiscal_year - 1
     by_policy: dict = {}
     by_measure: dict = {}
     by_department: dict = {}
     total = CountRow(_("合計"))
     differences = []
     indicators = [indicator for indicator in indicators if _exists_in(indicator, fiscal_year)]
-    statuses = working.statuses(indicators, [fiscal_year, fiscal_year - 1])
+    statuses = working.statuses(indicators, [fiscal_year, previous_year])
     for indicator in indicators:
         status = statuses.get((indicator.pk, fiscal_year)) or not_reported(indicator, fiscal_year)
-        before = statuses.get((indicator.pk, fiscal_year - 1))
+        before = statuses.get((indicator.pk, previous_year))
         before = before.code if before else None
         project = indicator.project
         policy = project.basic_policy
@@ -315,7 +319,7 @@ def comparison(indicators, first_year: int, second_year: int) -> list[Comparison
 
 def _append(sheet, values) -> None:
     """A row, with lazy translations turned into plain text openpyxl can write."""
-    sheet.append([str(v) if isinstance(v, Promise) else v for v in values])
+    sheet.append(xlsx_row(sheet, [str(v) if isinstance(v, Promise) else v for v in values]))
 
 
 def _workbook():

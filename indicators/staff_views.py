@@ -19,10 +19,11 @@ from django.views.decorators.http import require_http_methods
 from policies import roles
 from policies.models import Plan, Project, ReportingYear
 
-from . import reports
+from . import file_limits, reports
 from .models import Actual, ActualState, Indicator
 from .services import carry_over as carry_over_service
 from .services import workflow
+from .values import parse_whole_number
 
 
 def planner_required(view):
@@ -72,6 +73,7 @@ def dashboard(request, slug, year):
             "staff:dashboard",
             board=board,
             total_rows=[board.total],
+            previous_year=year - 1,
             projects=reports.project_totals(plan, year),
         ),
     )
@@ -151,7 +153,7 @@ def review_queue(request, slug, year):
 
 
 def _review(request) -> None:
-    ids = [int(pk) for pk in request.POST.getlist("actual") if pk.isdigit()]
+    ids = [pk for pk in map(parse_whole_number, request.POST.getlist("actual")) if pk is not None]
     action = request.POST.get("action")
     if not ids:
         messages.error(request, _("実績を 1 つ以上選んでください。"))
@@ -172,11 +174,8 @@ def _review(request) -> None:
             messages.error(request, message)
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 def _xlsx(workbook, filename: str) -> HttpResponse:
-    response = HttpResponse(content_type=XLSX)
+    response = HttpResponse(content_type=file_limits.XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     workbook.save(response)
     return response
@@ -202,8 +201,9 @@ def comparison(request, slug, year):
     """The year against another (``?with=2023``, the previous year by default)."""
     plan = _plan_and_year(slug, year)
     other = request.GET.get("with", "")
-    other_year = int(other) if other.isdigit() else year - 1
-    rows = reports.comparison(Indicator.objects.for_plan(plan), other_year, year)
+    other_year = parse_whole_number(other, max_digits=4) or year - 1
+    indicators = list(Indicator.objects.for_plan(plan))
+    rows = reports.comparison(indicators, other_year, year)
     if request.GET.get("format") == "xlsx":
         return _xlsx(
             reports.comparison_workbook(plan, other_year, year, rows),
@@ -213,7 +213,15 @@ def comparison(request, slug, year):
         request,
         "indicators/staff/comparison.html",
         _context(
-            request, plan, year, _("年度比較"), "staff:comparison", rows=rows, other_year=other_year
+            request,
+            plan,
+            year,
+            _("年度比較"),
+            "staff:comparison",
+            rows=rows,
+            other_year=other_year,
+            previous_year=other_year,
+            board=reports.dashboard(indicators, year, previous_year=other_year),
         ),
     )
 
@@ -226,10 +234,11 @@ def carry_over(request, slug, year):
     successor = getattr(plan, "successor", None)
     if request.method == "POST":
         targets = {
-            int(key.removeprefix("target-")): int(value)
+            parse_whole_number(key.removeprefix("target-")): parse_whole_number(value)
             for key, value in request.POST.items()
-            if key.startswith("target-") and key[7:].isdigit() and value.isdigit()
+            if key.startswith("target-")
         }
+        targets = {key: value for key, value in targets.items() if None not in (key, value)}
         try:
             created = carry_over_service.carry_over(user=request.user, plan=plan, targets=targets)
         except (ValidationError, PermissionDenied) as error:

@@ -19,16 +19,25 @@ from decimal import ROUND_HALF_UP, Decimal
 from policies.fiscal_years import FiscalYearError, format_era, parse_fiscal_year
 
 __all__ = [
+    "MAX_DECIMAL_PLACES",
+    "MAX_DIGITS",
     "ParsedValue",
     "ValueParseError",
     "decimals_of",
+    "digit_errors",
     "format_value",
     "format_value_with_year",
     "parse_value",
     "parse_value_with_year",
+    "parse_whole_number",
 ]
 
 PERCENT_UNITS = frozenset({"%", "％"})
+# What a value column holds (indicators.models' DecimalFields): 20 digits, 4 of them after
+# the point. A value with more is refused with a message (digit_errors), never rounded.
+MAX_DIGITS = 20
+MAX_DECIMAL_PLACES = 4
+MAX_INTEGER_DIGITS = MAX_DIGITS - MAX_DECIMAL_PLACES
 
 # Full-width ASCII (U+FF01..U+FF5E) → ASCII, ideographic space → space, and the various
 # minus signs → "-". Deliberately narrower than NFKC, which would also turn "m²" into "m2".
@@ -94,6 +103,24 @@ def decimals_of(value: Decimal) -> int:
     return max(0, -exponent)
 
 
+def digit_errors(value: Decimal | int) -> list[str]:
+    """What keeps a value from being stored exactly: more than 16 digits before the point
+    or more than 4 after it (trailing zeros do not count: "1.50000" is 1.5). The one rule
+    for the entry screen, uploads and the whole-plan import."""
+    value = _check_decimal(value)
+    if value.is_zero():
+        return []
+    _sign, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)  # finite, checked above
+    significant = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    errors = []
+    if value.adjusted() >= MAX_INTEGER_DIGITS:
+        errors.append(f"値が大きすぎます（整数部分は {MAX_INTEGER_DIGITS} 桁まで）。")
+    if -(exponent + significant) > MAX_DECIMAL_PLACES:
+        errors.append(f"小数点以下は {MAX_DECIMAL_PLACES} 桁までで入力してください。")
+    return errors
+
+
 def parse_value(text: str | Decimal | int) -> ParsedValue:
     """Read one number with an optional trailing unit.
 
@@ -140,6 +167,16 @@ def parse_value(text: str | Decimal | int) -> ParsedValue:
         unit=unit,
         is_percent=unit in PERCENT_UNITS,
     )
+
+
+def parse_whole_number(text: str, max_digits: int = 9) -> int | None:
+    """A non-negative whole number typed in a form, a URL or a cell ("12", "１２"), or None
+    for any other text, including one of more than ``max_digits`` digits (so that it fits
+    any integer column, and "²" or a thousand-digit id never reach int() or a query)."""
+    text = _normalise_width(text).strip()
+    if not text or len(text) > max_digits or not (text.isascii() and text.isdigit()):
+        return None
+    return int(text)
 
 
 def parse_value_with_year(text: str | Decimal | int) -> tuple[ParsedValue, int | None]:

@@ -1,4 +1,71 @@
 import pytest
+from django.test import Client
+
+
+class StaffClient(Client):
+    """Django's test client, whose ``force_login`` also passes the sign-in's second step
+    (an authenticator app confirmed for the session) for a user who must give one
+    (planners, superusers: ``policies.second_factor.required_for``), as signing in does.
+    Tests of the second step itself sign in with a plain ``Client`` or the login form."""
+
+    def force_login(self, user, backend=None):
+        super().force_login(user, backend)
+        from django_otp import DEVICE_ID_SESSION_KEY
+
+        from policies import second_factor
+
+        if second_factor.required_for(user):
+            device = enrolled_app_device(user)
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+
+def enrolled_app_device(user):
+    """The user's confirmed authenticator app, enrolled for them if they have none."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from policies import second_factor
+
+    return second_factor.app_device(user) or TOTPDevice.objects.create(
+        user=user, name=second_factor.APP_DEVICE_NAME
+    )
+
+
+@pytest.fixture
+def app_device(db):
+    """``app_device(user)``: see ``enrolled_app_device``."""
+    return enrolled_app_device
+
+
+@pytest.fixture
+def client():
+    """pytest-django's ``client``, signing staff in with their second factor."""
+    return StaffClient()
+
+
+@pytest.fixture
+def admin_client(db, admin_user):
+    """pytest-django's ``admin_client``, signed in with the second factor too."""
+    client = StaffClient()
+    client.force_login(admin_user)
+    return client
+
+
+@pytest.fixture
+def app_code():
+    """``app_code(device)``: the code an authenticator app shows now for this device, and
+    the device made ready to accept it again (a code is accepted once per 30 seconds)."""
+    from django_otp.oath import totp
+
+    def code(device):
+        type(device).objects.filter(pk=device.pk).update(
+            last_t=-1, throttling_failure_count=0, throttling_failure_timestamp=None
+        )
+        device.refresh_from_db()
+        return f"{totp(device.bin_key, device.step, device.t0, device.digits):0{device.digits}d}"
+
+    return code
 
 
 @pytest.fixture(autouse=True)
@@ -125,3 +192,21 @@ def make_user(db, django_user_model, settings):
         return user
 
     return make
+
+
+KANAZAWA_SEED = "000_edc3b00150a32596.txt"
+
+
+@pytest.fixture
+def kanazawa_seed(settings):
+    """The summary Kanazawa published (never committed): ../shared/seeds beside the clone,
+    as in CI, else /work/shared/seeds. Missing in CI is a failure, not a skip."""
+    import os
+    from pathlib import Path
+
+    for folder in (settings.BASE_DIR.parent / "shared" / "seeds", Path("/work/shared/seeds")):
+        if (folder / KANAZAWA_SEED).is_file():
+            return folder / KANAZAWA_SEED
+    if os.environ.get("CI"):
+        pytest.fail(f"the seed {KANAZAWA_SEED} is missing beside the clone (../shared/seeds)")
+    pytest.skip(f"the seed {KANAZAWA_SEED} is not on this machine")

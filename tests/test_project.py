@@ -134,3 +134,48 @@ def test_the_server_error_page_renders_without_a_database_or_request_context(rf)
     response = server_error(rf.get("/"))
     assert response.status_code == 500
     assert "一時的にページを表示できません" in response.content.decode()
+
+
+def test_sign_in_settings_come_from_the_environment():
+    show = (
+        "print(s.SESSION_COOKIE_AGE, s.SESSION_EXPIRE_AT_BROWSER_CLOSE, "
+        "s.SESSION_SAVE_EVERY_REQUEST, s.TRUSTED_PROXY_COUNT, s.OTP_REQUIRED_FOR_OFFICERS)"
+    )
+    assert load_settings(show, SECRET_KEY="k").stdout == "7200 True True 0 False\n"
+    result = load_settings(
+        show,
+        SECRET_KEY="k",
+        SESSION_IDLE_MINUTES="15",
+        TRUSTED_PROXY_COUNT="1",
+        OTP_REQUIRED_FOR_OFFICERS="1",
+    )
+    assert result.stdout == "900 True True 1 True\n", result.stderr
+
+
+@pytest.mark.django_db
+def test_a_staff_session_ends_after_the_idle_time(client, make_user, settings):
+    import datetime
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client.force_login(make_user("officer"))
+    key = client.session.session_key
+    assert client.get("/admin/").status_code == 200
+    # each request moves the end on by the idle time: a sliding expiry
+    Session.objects.filter(pk=key).update(
+        expire_date=timezone.now() + datetime.timedelta(minutes=1)
+    )
+    response = client.get("/admin/")
+    left = Session.objects.get(pk=key).expire_date - timezone.now()
+    assert datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE - 60) < left
+    # the cookie is dropped when the browser closes
+    cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert cookie["max-age"] == "" and cookie["expires"] == ""
+    # nothing for longer than the idle time: signed out
+    Session.objects.filter(pk=key).update(
+        expire_date=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")

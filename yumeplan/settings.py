@@ -6,6 +6,12 @@ DATABASE_URL  database (default: SQLite file ``db.sqlite3`` in the project folde
 SECRET_KEY    required unless DEBUG is on.
 DEBUG         "1"/"true" turns on development mode.
 ALLOWED_HOSTS comma-separated host names (default with DEBUG: localhost names only).
+TRUSTED_PROXY_COUNT  how many reverse proxies in front of the app append to
+              X-Forwarded-For (default 0: the header is ignored, REMOTE_ADDR is the client).
+OTP_REQUIRED_FOR_OFFICERS  "1" makes officers sign in with a second factor too (planners
+              and superusers always do).
+SESSION_IDLE_MINUTES  a signed-in session ends after this many minutes without a request
+              (default 120), and when the browser closes.
 """
 
 import os
@@ -50,7 +56,7 @@ ALLOWED_HOSTS = env_list(
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "yumeplan.apps.YumeplanAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -58,9 +64,13 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "import_export",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "policies",
     "indicators",
     "yumeplan.public",
@@ -75,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "yumeplan.middleware.SecondFactorMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -84,8 +96,10 @@ MIDDLEWARE = [
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one user name
 # from one address, that pair is refused for LOGIN_LOCKOUT_MINUTES. Keyed by the pair, not
 # the address alone, so one officer's typos never lock out a whole city hall behind one
-# NAT address. Behind a reverse proxy REMOTE_ADDR is the proxy's: the lock then works per
-# user name. Successful logins are kept in the admin's access log (who signed in, when).
+# NAT address. Behind a reverse proxy REMOTE_ADDR is the proxy's: set TRUSTED_PROXY_COUNT to
+# the number of proxies that append to X-Forwarded-For, and the client's address is read
+# from there (yumeplan/client_address.py); with 0 the header is ignored, so a client cannot
+# dodge the lock by sending one. Successful logins are kept in the admin's access log.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -95,6 +109,22 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "yumeplan.views.login_locked_out"
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "yumeplan.client_address.client_address"
+
+# Second factor (django-otp): planners and superusers, who approve and publish official
+# figures, confirm each sign-in with a code from an authenticator app (TOTP) or a one-time
+# recovery code (policies/second_factor.py, yumeplan/middleware.py). Officers too with
+# OTP_REQUIRED_FOR_OFFICERS. Wrong codes are throttled by django-otp (1, 2, 4, … seconds).
+OTP_REQUIRED_FOR_OFFICERS = env_bool("OTP_REQUIRED_FOR_OFFICERS", False)
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Yumeplan")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# Staff sessions end after SESSION_IDLE_MINUTES without a request (each request moves the
+# expiry on) and when the browser closes. Public pages open no session.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "120")) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 ROOT_URLCONF = "yumeplan.urls"
 
@@ -109,6 +139,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "yumeplan.public.context_processors.site_operator",
             ],
         },
     },
@@ -192,6 +223,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # WeasyPrint logs each step of a PDF's layout at INFO; keep its warnings only.
+    "loggers": {"weasyprint": {"level": "WARNING"}},
 }
 
 # Mail (reminders of missing figures): EMAIL_BACKEND from the environment, the console in
@@ -212,3 +245,28 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 # Days after a due date from which reminders are copied to the planners.
 REMINDER_ESCALATION_DAYS = int(os.environ.get("REMINDER_ESCALATION_DAYS", "7"))
+
+# Uploaded and imported files (indicators/file_limits.py, docs/security.md): every file is
+# refused before it is parsed when it is over one of these. The admin screens and the
+# import_plan command alike.
+UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+UPLOAD_MAX_UNPACKED_BYTES = int(os.environ.get("UPLOAD_MAX_UNPACKED_BYTES", str(50 * 1024 * 1024)))
+UPLOAD_MAX_XLSX_PARTS = int(os.environ.get("UPLOAD_MAX_XLSX_PARTS", "200"))
+UPLOAD_MAX_ROWS = int(os.environ.get("UPLOAD_MAX_ROWS", "50000"))
+UPLOAD_MAX_COLUMNS = int(os.environ.get("UPLOAD_MAX_COLUMNS", "100"))
+UPLOAD_MAX_CELL_CHARS = int(os.environ.get("UPLOAD_MAX_CELL_CHARS", "10000"))
+# A request's form fields (the entry screen's values and notes) and files kept in memory
+# before Django spills them to a temporary file.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(
+    os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(10 * 1024 * 1024))
+)
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(
+    os.environ.get("FILE_UPLOAD_MAX_MEMORY_SIZE", str(2 * 1024 * 1024 + 512 * 1024))
+)
+# Who runs the public site, shown in every footer and named as publisher in the data
+# catalogue: SITE_OPERATOR_NAME (e.g. 金沢市 こども未来局), SITE_OPERATOR_CONTACT (a page's
+# URL or a mail address).
+SITE_OPERATOR = {
+    "name": os.environ.get("SITE_OPERATOR_NAME", ""),
+    "contact": os.environ.get("SITE_OPERATOR_CONTACT", ""),
+}

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from . import views
+from .public import feeds
 
 admin.site.site_header = "ゆめプラン 管理"
 admin.site.site_title = "ゆめプラン 管理"
@@ -12,6 +13,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages (the admin's) that name no icon.
     path("favicon.ico", views.favicon),
+    path("robots.txt", feeds.robots_txt, name="robots_txt"),
+    path("sitemap.xml", feeds.sitemap, name="sitemap"),
     path("admin/", admin.site.urls),
     path("staff/", include("indicators.staff_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -28,9 +28,11 @@ def login_locked_out(request, original_response=None, credentials=None):
     """What django-axes answers once a user name has failed too often from one address:
     a page in Japanese saying why and for how long (its own page is English only)."""
     from django.conf import settings
+    from django.contrib import admin
     from django.shortcuts import render
 
     context = {
+        **admin.site.each_context(request),  # the back office's own header
         "failure_limit": settings.AXES_FAILURE_LIMIT,
         "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
     }

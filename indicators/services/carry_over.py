@@ -11,11 +11,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from indicators.models import INDICATOR_DEFINITION_FIELDS, Indicator
+from indicators.models import INDICATOR_DEFINITION_FIELDS, INDICATOR_METADATA_FIELDS, Indicator
 from policies import roles
 from policies.models import Project
 
-COPIED_FIELDS = INDICATOR_DEFINITION_FIELDS
+COPIED_FIELDS = INDICATOR_DEFINITION_FIELDS + INDICATOR_METADATA_FIELDS
 
 
 def carry_over(*, user, plan, targets: dict[int, int]) -> list[Indicator]:

@@ -21,10 +21,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from indicators import file_limits
 from indicators.encodings import EncodingError, decode_upload
 from indicators.models import Actual, ActualState, Indicator
 from indicators.services import workflow
-from indicators.values import PERCENT_UNITS, ValueParseError, parse_value
+from indicators.spreadsheet_safety import restore
+from indicators.values import PERCENT_UNITS, ValueParseError, parse_value, parse_whole_number
 from policies.fiscal_years import FiscalYearError, format_era, parse_fiscal_year
 from policies.models import ReportingYear
 
@@ -41,6 +43,7 @@ ID, YEAR, PROJECT_NUMBER, PROJECT, INDICATOR, UNIT, BASELINE, TARGET = (
 )
 VALUE, NOTE = "実績値", "備考"
 REQUIRED = (ID, YEAR, PROJECT_NUMBER, INDICATOR, VALUE, NOTE)
+EXTRA = "(見出しのない列)"  # cells of a row beyond the last header
 FIRST_DATA_ROW = 2  # row 1 holds the headers, as Excel numbers rows
 
 NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
@@ -66,6 +69,7 @@ class PreviewRow:
     note: str
     old_value: Decimal | None = None
     old_note: str = ""
+    version: int = 0  # the Actual.version previewed; 0 when there was none
 
     @property
     def value_display(self) -> str:
@@ -100,6 +104,15 @@ class Preview:
     def is_valid(self) -> bool:
         return not self.errors and bool(self.rows)
 
+    @property
+    def versions(self) -> dict[str, int]:
+        """The version of each previewed actual, for ``confirm`` (JSON-ready keys)."""
+        return {_version_key(row.indicator.pk, row.fiscal_year): row.version for row in self.rows}
+
+
+def _version_key(indicator_id: int, fiscal_year: int) -> str:
+    return f"{indicator_id}:{fiscal_year}"
+
 
 # --- reading a file ------------------------------------------------------------------------
 
@@ -112,40 +125,55 @@ def _cell_text(value) -> str:
     if isinstance(value, float):
         text = repr(value)
         return text[:-2] if text.endswith(".0") else text
-    return str(value).strip()
+    return restore(str(value).strip())
 
 
-def read_upload(name: str, data: bytes) -> list[dict[str, str]]:
-    """The rows of an uploaded XLSX or CSV file as {header: text}, in file order.
-
-    Blank rows are kept (as empty dicts' values) so row numbers match the file.
-    """
+def _file_rows(name: str, data: bytes):
+    """The rows of an XLSX (its active sheet) or CSV file, bounded by file_limits."""
     if name.lower().endswith(".xlsx"):
+        book = file_limits.open_xlsx(data)
         try:
-            dataset = tablib.Dataset().load(data, format="xlsx")
-        except Exception as exc:  # openpyxl raises many kinds on a broken file
-            raise UploadError(_("Excel ファイルとして読み取れません。")) from exc
-    elif name.lower().endswith(".csv"):
+            return list(file_limits.xlsx_rows(book.active))
+        finally:
+            book.close()
+    if name.lower().endswith(".csv"):
+        file_limits.check_size(len(data))
         try:
             text, _encoding = decode_upload(data)
         except EncodingError as exc:
             raise UploadError(str(exc)) from exc
         if not text.strip():
             raise UploadError(_("ファイルが空です。"))
-        dataset = tablib.Dataset().load(text, format="csv")
-    else:
-        raise UploadError(_("Excel（.xlsx）または CSV（.csv）ファイルを選んでください。"))
-    headers = [_cell_text(h) for h in dataset.headers or []]
+        return list(file_limits.csv_rows(text))
+    raise UploadError(_("Excel（.xlsx）または CSV（.csv）ファイルを選んでください。"))
+
+
+def read_upload(name: str, data: bytes) -> list[dict[str, str]]:
+    """The rows of an uploaded XLSX or CSV file as {header: text}, in file order.
+
+    Blank rows are kept (as empty dicts' values) so row numbers match the file. A row
+    with more cells than the header keeps the rest under EXTRA, for build_preview to
+    refuse it (an unquoted "1,234" in a CSV shifts every later cell). Raises UploadError on a file over a limit.
+    """
+    try:
+        rows = _file_rows(name, data)
+    except file_limits.FileLimitError as exc:
+        raise UploadError(str(exc)) from exc
+    headers = [_cell_text(h) for h in (rows[0] if rows else [])]
     missing = [h for h in REQUIRED if h not in headers]
     if missing:
         raise UploadError(
             _("1 行目に必要な見出しがありません: %(names)s（ダウンロードした様式を使ってください）")
             % {"names": "、".join(missing)}
         )
-    return [
-        {header: _cell_text(cell) for header, cell in zip(headers, row, strict=False)}
-        for row in dataset
-    ]
+    records = []
+    for row in rows[1:]:
+        cells = [_cell_text(cell) for cell in row]
+        record = dict(zip(headers, cells, strict=False))
+        if len(cells) > len(headers):
+            record[EXTRA] = ",".join(cells[len(headers) :])
+        records.append(record)
+    return records
 
 
 # --- checking the rows ---------------------------------------------------------------------
@@ -163,7 +191,8 @@ def _parse_row(record: dict[str, str], indicator: Indicator) -> tuple[Decimal, l
             _("単位「%(given)s」がこの指標の単位「%(unit)s」と違います。")
             % {"given": parsed.unit, "unit": unit}
         ]
-    return parsed.value, workflow.value_errors(indicator, parsed.value)
+    problems = workflow.value_errors(indicator, parsed.value)
+    return parsed.value, problems + workflow.note_errors(record.get(NOTE, "").strip())
 
 
 def build_preview(*, user, records: Sequence[dict[str, str]]) -> Preview:
@@ -195,6 +224,9 @@ def build_preview(*, user, records: Sequence[dict[str, str]]) -> Preview:
     for index, record in enumerate(records):
         row = index + FIRST_DATA_ROW
         if not any(record.values()):
+            continue
+        if EXTRA in record:
+            preview.errors.append(RowError(row, _extra_cells_message(record[EXTRA])))
             continue
         if not record.get(VALUE) and not record.get(NOTE):
             continue  # a template row left blank: nothing to enter
@@ -256,7 +288,7 @@ def build_preview(*, user, records: Sequence[dict[str, str]]) -> Preview:
         existing.update(
             ((a.indicator_id, a.fiscal_year), a)
             for a in Actual.objects.filter(indicator_id__in=chunk, fiscal_year__in=years).only(
-                "indicator_id", "fiscal_year", "value", "note", "state"
+                "indicator_id", "fiscal_year", "value", "note", "state", "version"
             )
         )
     locked = set(
@@ -289,19 +321,41 @@ def build_preview(*, user, records: Sequence[dict[str, str]]) -> Preview:
             )
             continue
         preview.rows.append(
-            PreviewRow(row, kind, indicator, fiscal_year, value, note, actual.value, actual.note)
+            PreviewRow(
+                row,
+                kind,
+                indicator,
+                fiscal_year,
+                value,
+                note,
+                actual.value,
+                actual.note,
+                actual.version,
+            )
         )
     preview.errors.sort(key=lambda error: error.row)
     return preview
 
 
+def _extra_cells_message(extra: str) -> str:
+    return _(
+        "見出しより多くの列があります（「%(extra)s」）。桁区切りのカンマを含む数値（1,234）は"
+        "カンマなしで書くか、セルを引用符で囲んでください。"
+    ) % {"extra": extra[:50]}
+
+
 def _int(text: str) -> int | None:
-    text = (text or "").strip()
-    return int(text) if text.isdigit() else None
+    return parse_whole_number(text or "")
 
 
-def confirm(*, user, records: Sequence[dict[str, str]]) -> workflow.SaveResult:
-    """Re-check the previewed rows and save them all as drafts, or raise and save none."""
+def confirm(
+    *, user, records: Sequence[dict[str, str]], versions: dict[str, int] | None = None
+) -> workflow.SaveResult:
+    """Re-check the previewed rows and save them all as drafts, or raise and save none.
+
+    ``versions`` are the previewed ones (``Preview.versions``): an actual saved by someone
+    else since the preview is refused with their value (workflow.EditConflict), as two
+    entry screens refuse each other. None saves without that check (the command line)."""
     preview = build_preview(user=user, records=records)
     if preview.errors:
         raise ValidationError(
@@ -315,8 +369,16 @@ def confirm(*, user, records: Sequence[dict[str, str]]) -> workflow.SaveResult:
     by_year: dict[int, list[workflow.DraftEntry]] = {}
     for row in preview.rows:
         if row.kind != UNCHANGED:
+            expected = None
+            if versions is not None:
+                expected = versions.get(_version_key(row.indicator.pk, row.fiscal_year), 0)
             by_year.setdefault(row.fiscal_year, []).append(
-                workflow.DraftEntry(indicator_id=row.indicator.pk, value=row.value, note=row.note)
+                workflow.DraftEntry(
+                    indicator_id=row.indicator.pk,
+                    value=row.value,
+                    note=row.note,
+                    expected_version=expected,
+                )
             )
     indicators = {row.indicator.pk: row.indicator for row in preview.rows}
     totals = workflow.SaveResult(unchanged=preview.unchanged)

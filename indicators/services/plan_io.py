@@ -25,11 +25,21 @@ import openpyxl
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.dateparse import parse_date, parse_datetime
+from openpyxl.cell.cell import Cell
 
+from indicators import file_limits
 from indicators.cache import bump_public_cache
-from indicators.models import INDICATOR_DEFINITION_FIELDS, Actual, Indicator, OfficialStatus
+from indicators.models import (
+    INDICATOR_DEFINITION_FIELDS,
+    NOTE_FIELDS,
+    Actual,
+    Indicator,
+    OfficialStatus,
+)
+from indicators.services import workflow
 from indicators.services.judgements import refresh_plan_judgements
-from indicators.values import ValueParseError, parse_value
+from indicators.spreadsheet_safety import restore, safe_row, xlsx_row
+from indicators.values import ValueParseError, parse_value, parse_whole_number
 from policies.models import (
     BasicPolicy,
     Department,
@@ -232,7 +242,13 @@ def export_plan(plan: Plan) -> bytes:
     for name, table in plan_tables(plan).items():
         ws = book.create_sheet(name)
         for row in table:
-            ws.append(row)
+            cells = xlsx_row(ws, row)
+            for cell in cells:
+                if isinstance(cell, Cell):
+                    # A write-only sheet takes a ready-made cell only once it has some
+                    # coordinate (append gives it its own).
+                    cell.row = cell.column = 1
+            ws.append(cells)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -246,7 +262,7 @@ def export_plan_csv(plan: Plan) -> bytes:
         for name, table in plan_tables(plan).items():
             text = io.StringIO()
             csv.writer(text, lineterminator="\r\n").writerows(
-                ["" if cell is None else cell for cell in row] for row in table
+                safe_row("" if cell is None else cell for cell in row) for row in table
             )
             archive.writestr(f"{name}.csv", "\ufeff" + text.getvalue())
     return out.getvalue()
@@ -265,7 +281,7 @@ def _text(value) -> str:
     if isinstance(value, float):
         text = repr(value)
         return text[:-2] if text.endswith(".0") else text
-    return str(value).strip()
+    return restore(str(value).strip())
 
 
 def _from_cell(field: models.Field, value):
@@ -286,9 +302,10 @@ def _from_cell(field: models.Field, value):
         except ValueParseError as exc:
             raise _RowError(f"{field.name}: {exc}") from exc
     if isinstance(field, models.IntegerField):
-        if not text.isdigit():
-            raise _RowError(f"{field.name}: 「{text}」は整数ではありません。")
-        return int(text)
+        number = parse_whole_number(text, max_digits=18)
+        if number is None:
+            raise _RowError(f"{field.name}: 「{text[:50]}」は整数ではありません。")
+        return number
     if isinstance(field, models.DateTimeField):
         parsed = value if isinstance(value, datetime.datetime) else parse_datetime(text)
         if parsed is None:
@@ -319,7 +336,7 @@ def _read_rows(book, sheet: Sheet, errors) -> Iterator[tuple[int, dict]]:
     if sheet.name not in book.sheetnames:
         errors.append((sheet.name, 1, "シートがありません。"))
         return iter(())
-    rows = book[sheet.name].iter_rows(values_only=True)
+    rows = file_limits.xlsx_rows(book[sheet.name])
     header = [_text(h) for h in next(rows, ())]
     while header and not header[-1]:
         header.pop()
@@ -336,28 +353,44 @@ def _read_rows(book, sheet: Sheet, errors) -> Iterator[tuple[int, dict]]:
             )
         )
         return iter(())
-    # A row may stop before the last columns when they are empty (openpyxl's write-only
-    # workbooks, other tools): the missing cells are empty.
-    return (
-        (number, dict(itertools.zip_longest(header, values[: len(header)])))
-        for number, values in enumerate(rows, 2)
-        if any(_text(v) for v in values)
-    )
+    return _records(sheet, header, rows, errors)
+
+
+def _records(sheet: Sheet, header: list[str], rows, errors) -> Iterator[tuple[int, dict]]:
+    """The data rows as (row number, {header: cell}), read as they are iterated; a value
+    in a column without a header is an error of its row."""
+    for number, values in enumerate(rows, 2):
+        if any(_text(v) for v in values[len(header) :]):
+            errors.append((sheet.name, number, "見出しのない列に値があります。"))
+        elif any(_text(v) for v in values):
+            # A row stops before its last cells when they are empty.
+            cells = [*values[: len(header)], *[None] * (len(header) - len(values))]
+            yield number, dict(zip(header, cells, strict=True))
 
 
 def _import(data: bytes, *, dry_run: bool) -> _Importer:
+    """Read, check and write the workbook sheet by sheet, the file bounded by file_limits
+    before and while reading; roll everything back on any error, or for a dry run."""
+    errors: list[tuple[str, int, str]] = []
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on a broken file
-        raise PlanImportError([("-", 0, "Excel（.xlsx）ファイルとして読み取れません。")]) from exc
+        book = file_limits.open_xlsx(data)
+    except file_limits.FileLimitError as exc:
+        raise PlanImportError([("-", 0, str(exc))]) from exc
     try:
-        errors: list[tuple[str, int, str]] = []
-        sheets = {sheet.name: _read_rows(book, sheet, errors) for sheet in SHEETS}
+        sheets = {}
+        for spec in SHEETS:
+            try:
+                sheets[spec.name] = _read_rows(book, spec, errors)
+            except file_limits.FileLimitError as exc:
+                raise PlanImportError([(spec.name, 0, str(exc))]) from exc
         if errors:
             raise PlanImportError(errors)
         importer = _Importer(sheets, errors)
         with transaction.atomic():
-            importer.run()
+            try:
+                importer.run()
+            except file_limits.FileLimitError as exc:  # met while reading a sheet's rows
+                errors.append((importer.sheet, 0, str(exc)))
             if errors or dry_run:
                 transaction.set_rollback(True)
             else:
@@ -383,6 +416,24 @@ def check_plan(data: bytes) -> dict[str, int]:
     return _import(data, dry_run=True).counts
 
 
+def _check_actual(actual: Actual) -> None:
+    """The entry screen's rules for a value and its notes (workflow.value_errors and
+    note_errors): a workbook cannot publish what an officer could not enter."""
+    problems = [
+        f"{name}: {message}"
+        for name in ("value", "published_value")
+        if getattr(actual, name) is not None
+        for message in workflow.value_errors(actual.indicator, getattr(actual, name))
+    ]
+    problems += [
+        f"{name}: {message}"
+        for name in NOTE_FIELDS
+        for message in workflow.note_errors(getattr(actual, name))
+    ]
+    if problems:
+        raise _RowError(" ".join(problems))
+
+
 class _Importer:
     """Checks a sheet's rows in Python (fields, ``clean()``, references, uniqueness within
     the workbook) and writes them in batches of WRITE_BATCH rows with their history, as long as
@@ -395,6 +446,7 @@ class _Importer:
         self.sheets = sheets
         self.errors = errors
         self.counts: dict[str, int] = {}
+        self.sheet = "plan"  # the sheet being read
         self.plan = None
         self.policies: dict[str, BasicPolicy] = {}
         self.measures: dict[tuple[str, str], Measure] = {}
@@ -408,6 +460,7 @@ class _Importer:
             self.errors.append(("plan", 2, "計画の行はちょうど 1 行にしてください。"))
             return
         for sheet in SHEETS:
+            self.sheet = sheet.name
             try:
                 with transaction.atomic():
                     self._load(sheet)
@@ -484,6 +537,8 @@ class _Importer:
                 raise _RowError("key が空です。")
         else:
             obj.indicator = self._ref(self.indicators, refs["indicator"], "指標 key")
+            if sheet.model is Actual:
+                _check_actual(obj)
         if sheet.model is Plan:
             obj.full_clean()
         else:

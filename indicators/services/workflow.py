@@ -9,7 +9,7 @@ screen and the uploads (indicators/services/imports.py) all go through here.
 Concurrent edits: every write increments ``Actual.version``. A caller that read a row
 passes the version it read (``DraftEntry.expected_version``); the rows are locked with
 SELECT … FOR UPDATE and a changed version is refused with the other person's value
-(``EditConflict``). Uploads pass no version: they state the whole year's figures.
+(``EditConflict``). Uploads pass the versions their preview showed.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators.cache import bump_public_cache
-from indicators.models import Actual, ActualCorrection, ActualState, Indicator
-from indicators.values import PERCENT_UNITS
+from indicators.models import NOTE_MAX_LENGTH, Actual, ActualCorrection, ActualState, Indicator
+from indicators.values import PERCENT_UNITS, digit_errors
 from policies import roles
 from policies.models import ReportingYear
 
@@ -44,8 +44,8 @@ EDITABLE_STATES = {ActualState.DRAFT, ActualState.RETURNED, ActualState.PUBLISHE
 class DraftEntry:
     """One figure to save as a draft.
 
-    ``expected_version`` is the Actual.version the user's screen showed: 0 when it showed
-    no actual yet, None when no check is wanted (uploads). ``internal_note`` None leaves
+    ``expected_version`` is the Actual.version the user's screen or upload preview showed:
+    0 when it showed no actual yet, None when no check is wanted (the command line). ``internal_note`` None leaves
     the internal note as it is."""
 
     indicator_id: int
@@ -90,12 +90,22 @@ def value_errors(indicator: Indicator, value: Decimal) -> list[str]:
     """What is wrong with a value for an indicator, whatever screen or file it came from."""
     if not isinstance(value, Decimal) or not value.is_finite():
         return [_("数値を入力してください。")]
-    errors = []
+    errors = digit_errors(value)
     if value < 0:
         errors.append(_("実績値にマイナスの値は入力できません。"))
     if indicator.unit.strip() in PERCENT_UNITS and value > 100:
         errors.append(_("割合（%）は 100 以下で入力してください。"))
     return errors
+
+
+def note_errors(text: str | None) -> list[str]:
+    """What is wrong with a note, memo or comment, whatever screen or file it came from."""
+    if text and len(text) > NOTE_MAX_LENGTH:
+        return [
+            _("備考・メモは %(max)d 文字以内にしてください（%(length)d 文字あります）。")
+            % {"max": NOTE_MAX_LENGTH, "length": len(text)}
+        ]
+    return []
 
 
 def needs_note(value: Decimal | None, previous: Decimal | None) -> bool:
@@ -195,7 +205,9 @@ def save_drafts(
         errors = []
         for entry in entries:
             indicator = indicators[entry.indicator_id]
-            for message in value_errors(indicator, entry.value):
+            problems = value_errors(indicator, entry.value)
+            problems += note_errors(entry.note) + note_errors(entry.internal_note)
+            for message in problems:
                 errors.append(f"{label(indicator)}: {message}")
         if errors:
             raise ValidationError(errors)
@@ -422,6 +434,8 @@ def return_to_officer(*, user, actual_ids: Iterable[int], comment: str) -> int:
     comment = comment.strip()
     if not comment:
         raise ValidationError(_("差し戻しの理由を入力してください。"))
+    if note_errors(comment):
+        raise ValidationError(note_errors(comment))
     with transaction.atomic():
         actuals = _lock(actual_ids)
         _check_not_locked({(a.indicator.project.plan_id, a.fiscal_year) for a in actuals})

@@ -25,9 +25,29 @@
             }
         });
     }
-    // After Django's autocomplete.js has set the widgets up (on DOM ready, and per new form).
-    window.addEventListener('load', () => nameComboboxes(document));
-    document.addEventListener('formset:added', (event) => {
-        window.setTimeout(() => nameComboboxes(event.target), 0);
-    });
+
+    function addsCombobox(mutation) {
+        return Array.from(mutation.addedNodes).some(
+            (node) => node.nodeType === Node.ELEMENT_NODE &&
+                (node.matches('.select2-container') || node.querySelector('.select2-container'))
+        );
+    }
+
+    // Django's autocomplete.js builds the widgets on jQuery's DOM ready, which may come
+    // before or after this script and after the page's load event, and again for each
+    // inline form added. Name each combobox when select2 inserts it, whenever that is.
+    function start() {
+        nameComboboxes(document);
+        new MutationObserver((mutations) => {
+            if (mutations.some(addsCombobox)) {
+                nameComboboxes(document);
+            }
+        }).observe(document.body, {childList: true, subtree: true});
+    }
+
+    if (document.readyState === 'loading') {
+        document.addEventListener('DOMContentLoaded', start);
+    } else {
+        start();
+    }
 }

@@ -8,6 +8,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def check(page, serious_violations, live_server, paths):
+    """axe's findings per path. Every request the pages and axe make must be answered
+    without a server error: axe-core (up to 4.12 at least, dequelabs/axe-core#5268) fetches
+    the ``@import url('widgets.css')`` of Django's admin/css/forms.css relative to the page,
+    ``…/change/widgets.css``, which the admin must answer with 404."""
+    server_errors = []
+    page.on("response", lambda r: server_errors.append(r.url) if r.status >= 500 else None)
     found = {}
     for path in paths:
         response = page.goto(live_server.url + path)
@@ -15,6 +21,7 @@ def check(page, serious_violations, live_server, paths):
         violations = serious_violations(page)
         if violations:
             found[path] = violations
+    assert server_errors == []
     return found
 
 
@@ -80,3 +87,27 @@ def test_the_planner_status_pages_have_no_serious_violation(
         f"/admin/indicators/indicator/{Indicator.objects.get(project__number='100').pk}/change/",
     ]
     assert check(axe_page, serious_violations, live_server, paths) == {}
+
+
+def test_autocomplete_comboboxes_are_named_whenever_select2_builds_them(
+    live_server, sign_in, axe_page, serious_violations, build_plan, make_user
+):
+    """Django's autocomplete.js builds the comboboxes on jQuery's DOM ready, which can come
+    after the page's load event: build them again after load, as a slow start would."""
+    from policies.models import Project
+
+    build_plan(projects_per_policy=1, policies=1)
+    make_user("planner", username="planner")
+    sign_in(axe_page, "planner")
+    axe_page.goto(f"{live_server.url}/admin/policies/project/{Project.objects.get().pk}/change/")
+    axe_page.evaluate(
+        "() => { const $ = django.jQuery;"
+        " $('select.admin-autocomplete').select2('destroy').djangoAdminSelect2(); }"
+    )
+    combobox = axe_page.locator("#id_department + .select2-container [role=combobox]")
+    axe_page.wait_for_function(
+        "() => (document.querySelector('#id_department + .select2-container [role=combobox]')"
+        " .getAttribute('aria-labelledby') || '').includes('id_department-label')"
+    )
+    assert combobox.get_attribute("aria-labelledby").startswith("id_department-label ")
+    assert serious_violations(axe_page) == []

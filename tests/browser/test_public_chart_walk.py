@@ -26,11 +26,11 @@ def test_walk_to_a_project_chart_in_japanese_and_english(live_server, page, cons
     page.goto(live_server.url + "/")
     assert page.locator("h1").inner_text() == "テスト計画"
     page.get_by_role("link", name="方針2をつなぐまちへ").click()
-    page.get_by_role("link", name="事業2-1").click()
+    page.get_by_role("link", name="事業2-1", exact=True).click()
     assert "事業2-1" in page.locator("h1").inner_text()
     chart = page.get_by_role("img", name="利用者数の年度別実績")
     assert chart.is_visible()
-    assert chart.locator("circle").count() == 2
+    assert chart.locator("circle.chart-point").count() == 2
     table = page.get_by_role("table", name="利用者数の年度別実績")
     assert "90 人" in table.inner_text() and "96 人" in table.inner_text()
     assert "概ね達成" in page.locator(".status-box").inner_text()

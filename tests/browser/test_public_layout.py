@@ -38,3 +38,15 @@ def test_policy_page_prints_without_navigation(live_server, page, plan):
     assert not page.locator(".downloads").is_visible()
     assert page.get_by_role("table").is_visible()
     assert page.locator("h1").is_visible()
+
+
+def test_plan_page_prints_its_legend_and_status_bars(live_server, page, plan):
+    page.goto(f"{live_server.url}{plan.get_absolute_url()}")
+    page.emulate_media(media="print")
+    assert page.locator(".legend").is_visible()
+    assert page.locator(".status-bar").first.is_visible()
+    assert not page.locator(".plan-links").is_visible()
+    adjust = page.locator(".status-bar-segment").first.evaluate(
+        "segment => getComputedStyle(segment).printColorAdjust"
+    )
+    assert adjust == "exact"

@@ -21,12 +21,15 @@ def test_planner_reads_dashboard_reviews_and_opens_report(
     row = page.locator("table.staff-counts").nth(1).locator("tbody tr").first
     assert "方針1をつなぐまちへ" in row.inner_text()
     # 達成 1, 概ね達成 1, 未達成 1, 未集計 0 (3 fewer than the year before)
-    assert [cell.inner_text() for cell in row.locator("td").all()] == [
+    assert [cell.inner_text() for cell in row.locator("td").all()[:4]] == [
         "1 (+1)",
         "1 (+1)",
         "1 (+1)",
         "0 (-3)",
     ]
+    # and the stacked bars of both years, as on the public site
+    assert row.get_by_role("img", name="達成 1、概ね達成 1、未達成 1、未集計 0").is_visible()
+    assert row.get_by_role("img", name="達成 0、概ね達成 0、未達成 0、未集計 3").is_visible()
 
     page.get_by_role("link", name="承認待ち").click()
     page.locator("input[name=actual]").first.check()

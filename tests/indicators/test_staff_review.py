@@ -6,7 +6,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from indicators.models import Actual
+from indicators.models import NOTE_MAX_LENGTH, Actual
 
 
 @pytest.fixture
@@ -83,3 +83,16 @@ def test_officer_cannot_post(client, queue, make_user):
     ids = list(Actual.objects.values_list("pk", flat=True))
     assert client.post(url, {"actual": ids, "action": "approve"}).status_code == 403
     assert not Actual.objects.filter(state="approved").exists()
+
+
+def test_an_overlong_return_comment_is_a_message(client, queue, make_user):
+    _plan, url = queue
+    client.force_login(make_user("planner"))
+    ids = list(Actual.objects.filter(fiscal_year=2024).values_list("pk", flat=True))
+    comment = "あ" * (NOTE_MAX_LENGTH + 1)
+    response = client.post(url, {"actual": ids, "action": "return", "comment": comment})
+    assert response.status_code == 302
+    assert texts(response) == [
+        f"備考・メモは {NOTE_MAX_LENGTH} 文字以内にしてください（2001 文字あります）。"
+    ]
+    assert Actual.objects.filter(fiscal_year=2024, state="submitted").count() == 3

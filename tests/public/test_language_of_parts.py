@@ -138,8 +138,9 @@ def test_english_pages_mark_plan_content_left_in_japanese(client, plan):
     assert languages_of(html, "利用者数") == {"ja"}  # heading and table caption
     assert '<caption id="yearly-caption-1"><span lang="ja">利用者数</span>' in html
     assert languages_of(html, "80 人") == {"ja"}
-    # The chart's axis labels carry the unit: lang on the SVG <text>, no span inside.
-    assert re.search(r'<text [^>]*lang="ja">110 人</text>', html)
+    # The chart's unit and latest figure carry lang on the SVG <text>, no span inside.
+    assert re.search(r'<text [^>]*lang="ja">100 人</text>', html)
+    assert re.search(r'<text [^>]*lang="ja">\(人\)</text>', html)
     assert "<span" not in re.search(r"<svg.*?</svg>", html, re.S).group(0)
 
     html = get(client, f"/en/plans/{plan.slug}/search/")
@@ -209,7 +210,7 @@ def test_corrections_mark_values_with_units(client, plan):
         actual=actual, old_value=Decimal("10"), new_value=Decimal("100"), reason="桁の誤り"
     )
     html = get(client, f"/en/plans/{plan.slug}/projects/100/")
-    assert '<td class="number"><span lang="ja">10 人</span></td>' in html
+    assert '<td class="number" data-label="Old value"><span lang="ja">10 人</span></td>' in html
     assert (
         '<caption id="corrections-caption-1">Corrections of <span lang="ja">利用者数</span>' in html
     )

@@ -62,7 +62,7 @@ def test_qualitative_targets_are_translated_on_english_pages(client, build_plan)
     Indicator.objects.update(target_kind="increase", target_value=None, target_wording="拡充")
     assert "拡充" in client.get(f"/plans/{plan.slug}/policies/1/").content.decode()
     html = client.get(f"/en/plans/{plan.slug}/policies/1/").content.decode()
-    assert '<td class="number">Expand</td>' in html
+    assert '<td class="number" data-label="R6 target">Expand</td>' in html
 
 
 def test_english_pages_write_fiscal_years_without_japanese(client, build_plan):

@@ -35,7 +35,7 @@ def test_project_page_shows_indicator_years_status_and_reason(client, build_plan
     # R6 is mostly achieved: mark + word, and the reason with the numbers and the ratio.
     assert '<span class="status-mark" aria-hidden="true">○</span>概ね達成' in html
     assert "目標値 100 人に対し 96 人（96.0%）" in html
-    assert "0.950 倍以上なら「概ね達成」" in html
+    assert "目標の 95% 以上なら「概ね達成」" in html
 
 
 def test_chart_is_inline_svg_with_title_desc_and_a_point_per_published_actual(client, build_plan):

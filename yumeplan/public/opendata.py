@@ -16,6 +16,7 @@ from django.utils import translation
 
 from indicators import published
 from indicators.models import Indicator
+from indicators.spreadsheet_safety import safe_row
 from indicators.statuses import Status, not_reported
 from indicators.values import format_value
 from policies.fiscal_years import format_era
@@ -54,6 +55,9 @@ CSV_COLUMNS = [
     "actual_note",
     "status_code",
     "status_label",
+    "definition",
+    "data_source",
+    "update_cycle",
 ]
 
 
@@ -91,6 +95,9 @@ def indicator_record(indicator: Indicator, actuals: list, status: Status) -> dic
         "unit": indicator.unit,
         "direction": indicator.direction,
         "cumulative": indicator.is_cumulative,
+        "definition": indicator.definition,
+        "data_source": indicator.data_source,
+        "update_cycle": indicator.update_cycle,
         "baseline": None
         if indicator.baseline_value is None
         else {
@@ -254,6 +261,9 @@ def _csv_row(plan, record: dict, year: int, status: Status) -> list:
         actual.get("note") or "",
         status.code or "",
         _japanese_label(status) or "",
+        record["definition"],
+        record["data_source"],
+        record["update_cycle"],
     ]
 
 
@@ -269,7 +279,7 @@ def csv_lines(plan, indicators) -> Iterator[bytes]:
     writer = csv.writer(_Line(), lineterminator="\r\n")
     yield ("\ufeff" + writer.writerow(CSV_COLUMNS)).encode("utf-8")
     for row in csv_rows(plan, indicators):
-        yield writer.writerow(row).encode("utf-8")
+        yield writer.writerow(safe_row(row)).encode("utf-8")
 
 
 def csv_text(plan, indicators) -> str:
@@ -283,7 +293,7 @@ def xlsx_chunks(plan, indicators) -> Iterator[bytes]:
 
     def rows():
         yield CSV_COLUMNS
-        for row in csv_rows(plan, indicators):
+        for row in map(safe_row, csv_rows(plan, indicators)):
             for index in numbers:
                 row[index] = Decimal(row[index]) if row[index] != "" else None
             yield row

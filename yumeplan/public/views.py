@@ -8,10 +8,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from indicators import published
-from indicators.models import AchievementStatus, Indicator
+from indicators.models import AchievementStatus, Indicator, PublicVersion
 from indicators.statuses import StatusCounts, not_reported
 from policies.models import BasicPolicy, Department, Highlight, Measure, Plan, Project
 
+from . import pdf
 from . import search as plan_search
 from .caching import cached_public
 
@@ -38,6 +39,7 @@ def plan_detail(request, slug):
     for policy in basic_policies:
         policy.status_counts = counts[policy.pk]
         total += policy.status_counts
+    published_at = published.last_published_at(indicators)
     return render(
         request,
         "public/plan_detail.html",
@@ -45,7 +47,13 @@ def plan_detail(request, slug):
             "plan": plan,
             "basic_policies": basic_policies,
             "total_counts": total,
-            "last_published_at": published.last_published_at(indicators),
+            "last_published_at": published_at,
+            "summary_years": pdf.published_years(plan),
+            # Figures entered before the workflow (the city's own summary) have no
+            # publication date: then say when the public data last changed.
+            "last_updated_at": None
+            if published_at
+            else PublicVersion.objects.values_list("changed_at", flat=True).first(),
         },
     )
 

@@ -2,7 +2,6 @@
 indicator chart."""
 
 import re
-from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.urls import translate_url
@@ -11,7 +10,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from policies.fiscal_years import format_era
+from indicators.templatetags.status_bars import STATUS_MARKS
+
+from .. import charts, methodology
 
 register = template.Library()
 
@@ -23,7 +24,6 @@ TARGET_WORDS = {
     "拡充": _("拡充"),
     "減少": _("減少"),
 }
-STATUS_MARKS = {"achieved": "◎", "mostly_achieved": "○", "not_achieved": "△"}
 
 # Characters only Japanese text has: CJK punctuation (、。「」々), hiragana, katakana, the
 # katakana extensions, CJK ideographs (with extension A, the compatibility block and the
@@ -32,11 +32,6 @@ JAPANESE = re.compile(
     "[\u3000-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
     "\uff00-\uffef\U00020000-\U0003134f]"
 )
-
-# Chart geometry in SVG user units (the SVG scales to its container).
-WIDTH, HEIGHT = 640, 280
-LEFT, RIGHT, TOP, BOTTOM = 96, 96, 20, 40
-ONE_PLACE = Decimal("0.1")
 
 
 @register.simple_tag(takes_context=True)
@@ -92,8 +87,10 @@ def status_mark(code):
     return STATUS_MARKS.get(code or "", "—")
 
 
-def _coordinate(value: Decimal) -> str:
-    return str(value.quantize(ONE_PLACE, rounding=ROUND_HALF_UP))
+@register.filter
+def threshold_percent(threshold):
+    """The plan's 概ね達成 threshold as a percentage: 0.950 → "95"."""
+    return methodology.threshold_percent(threshold)
 
 
 @register.filter
@@ -111,52 +108,20 @@ def format_with(indicator, value):
 
 @register.inclusion_tag("public/_chart.html")
 def indicator_chart(entry, number):
-    """A line chart of an indicator's published actuals with its baseline and target lines.
-
-    ``entry`` is what ``yumeplan.public.views.indicator_view`` returns. The y axis starts at 0 so
-    that the lengths compare honestly; the same numbers are in the table beside the chart.
-    """
+    """The chart of an indicator's published actuals with its baseline and target
+    (``yumeplan.public.charts``). ``entry`` is what ``yumeplan.public.views.indicator_view``
+    returns. The y axis starts at 0 so that the lengths compare honestly; the same numbers
+    are in the table beside the chart."""
     indicator = entry["indicator"]
-    years = [row["fiscal_year"] for row in entry["yearly"]]
-    points = [(row["fiscal_year"], row["status"].value) for row in entry["yearly"]]
-    points = [(year, value) for year, value in points if value is not None]
-    baseline = indicator.baseline_value
-    target = indicator.target_value if indicator.target_kind == "numeric" else None
-    if indicator.target_kind == "maintain":
-        target = baseline
-    values = [value for _year, value in points] + [v for v in (baseline, target) if v is not None]
-    top_value = max(values, default=Decimal(0))
-    top_value = top_value * Decimal("1.1") if top_value > 0 else Decimal(1)
-
-    plot_width = Decimal(WIDTH - LEFT - RIGHT)
-    plot_height = Decimal(HEIGHT - TOP - BOTTOM)
-    step = plot_width / max(len(years) - 1, 1)
-
-    def x_of(year):
-        return _coordinate(LEFT + step * years.index(year))
-
-    def y_of(value):
-        return _coordinate(TOP + plot_height - plot_height * value / top_value)
-
-    plotted = [
-        {"x": x_of(year), "y": y_of(value), "label": indicator.format(value), "year": year}
-        for year, value in points
+    published = [
+        (row["fiscal_year"], row["status"].value)
+        for row in entry["yearly"]
+        if row["status"].value is not None
     ]
+    baseline_year = indicator.baseline_fiscal_year or indicator.plan.baseline_fiscal_year
     return {
         "chart_id": f"chart-{number}",
         "indicator": indicator,
-        "width": WIDTH,
-        "height": HEIGHT,
-        "left": LEFT,
-        "right_edge": WIDTH - RIGHT,
-        "bottom": HEIGHT - BOTTOM,
-        "label_y": HEIGHT - BOTTOM + 20,
-        "x_labels": [{"x": x_of(year), "text": format_era(year), "year": year} for year in years],
-        "zero_label": indicator.format(Decimal(0)),
-        "top_label": indicator.format(top_value),
-        "top_y": TOP,
-        "baseline": None if baseline is None else {"y": y_of(baseline)},
-        "target": None if target is None else {"y": y_of(target)},
-        "points": plotted,
-        "polyline": " ".join(f"{p['x']},{p['y']}" for p in plotted),
+        "baseline_year": baseline_year,
+        **charts.chart_geometry(indicator, published, baseline_year),
     }

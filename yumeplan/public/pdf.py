@@ -1,0 +1,73 @@
+"""The city's own document: 施策達成状況概要 as a PDF made from the published data.
+
+WeasyPrint lays out an HTML template (A4 landscape, one page per basic policy, as the
+city prints it) and writes a tagged PDF (PDF/UA-1) so that screen readers read its
+tables; Debian's Noto Sans CJK (fonts-noto-cjk) is embedded. Published figures only.
+"""
+
+from django.contrib.staticfiles import finders
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from indicators import published
+from indicators.models import Indicator
+from policies.models import Highlight, Plan
+
+from .caching import cached_public
+from .summary import summary_rows
+
+STYLESHEET = "css/summary-pdf.css"
+
+
+def published_years(plan) -> list[int]:
+    """The plan's fiscal years with at least one published figure, oldest first."""
+    years = (
+        published.published_actuals(Indicator.objects.filter(project__plan=plan).values("pk"))
+        .values_list("fiscal_year", flat=True)
+        .distinct()
+        .order_by("fiscal_year")
+    )
+    return [year for year in years if plan.start_fiscal_year <= year <= plan.end_fiscal_year]
+
+
+def policy_pages(plan, fiscal_year: int) -> list[dict]:
+    """Each basic policy with its measures, its achievement table for the year and its
+    highlights, in a fixed number of queries."""
+    policies = list(plan.basic_policies.prefetch_related("measures"))
+    rows = summary_rows(plan, fiscal_year)
+    highlights = Highlight.objects.filter(project__plan=plan).select_related("project")
+    return [
+        {
+            "policy": policy,
+            "rows": [row for row in rows if row.project.basic_policy_id == policy.pk],
+            "highlights": [h for h in highlights if h.project.basic_policy_id == policy.pk],
+        }
+        for policy in policies
+    ]
+
+
+def summary_pdf_bytes(request, plan, fiscal_year: int) -> bytes:
+    # WeasyPrint loads Pango through cffi: import it only when a PDF is asked for.
+    from weasyprint import CSS, HTML
+
+    with translation.override("ja"):  # the city's document is Japanese on either site
+        html = render_to_string(
+            "public/summary_pdf.html",
+            {"plan": plan, "fiscal_year": fiscal_year, "pages": policy_pages(plan, fiscal_year)},
+            request=request,
+        )
+    document = HTML(string=html, base_url=request.build_absolute_uri("/"))
+    stylesheet = CSS(filename=finders.find(STYLESHEET))
+    return document.write_pdf(stylesheets=[stylesheet], pdf_variant="pdf/ua-1")
+
+
+@cached_public
+def summary_pdf(request, slug, year):
+    plan = get_object_or_404(Plan, slug=slug)
+    if year not in published_years(plan):
+        raise Http404
+    response = HttpResponse(summary_pdf_bytes(request, plan, year), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{plan.slug}-summary-{year}.pdf"'
+    return response
