@@ -18,6 +18,19 @@ from .models import Indicator
 from .services import workflow
 from .values import parse_whole_number
 
+ENTRY_TEMPLATE = "admin/indicators/actual/entry.html"
+
+
+def entry_plans(user) -> list[Plan]:
+    """The plans with a project the user may enter figures for."""
+    return list(Plan.objects.filter(projects__in=Project.objects.for_user(user)).distinct())
+
+
+def entry_fiscal_years(user, plans=None) -> list[int]:
+    """Every fiscal year of those plans, oldest first."""
+    plans = entry_plans(user) if plans is None else plans
+    return sorted({y for p in plans for y in range(p.start_fiscal_year, p.end_fiscal_year + 1)})
+
 
 class ActualEntryMixin:
     """Adds ``entry/`` to the admin of actuals."""
@@ -27,15 +40,9 @@ class ActualEntryMixin:
         return [path("entry/", entry, name="indicators_actual_entry"), *super().get_urls()]
 
     def entry_view(self, request):
-        user = request.user
-        if not (
-            user.has_perm("indicators.add_actual") and user.has_perm("indicators.change_actual")
-        ):
-            raise PermissionDenied
-        plans = list(Plan.objects.filter(projects__in=Project.objects.for_user(user)).distinct())
-        years = sorted(
-            {y for p in plans for y in range(p.start_fiscal_year, p.end_fiscal_year + 1)}
-        )
+        workflow.check_can_enter(request.user)
+        plans = entry_plans(request.user)
+        years = entry_fiscal_years(request.user, plans)
         requested = parse_whole_number(
             request.POST.get("fiscal_year") or request.GET.get("fiscal_year") or ""
         )
@@ -48,59 +55,53 @@ class ActualEntryMixin:
             "fiscal_year": fiscal_year,
         }
         if fiscal_year is None:
-            return TemplateResponse(request, "admin/indicators/actual/entry.html", context)
-
+            return TemplateResponse(request, ENTRY_TEMPLATE, context)
         locked_plans = set(
             ReportingYear.objects.filter(
                 plan__in=plans, fiscal_year=fiscal_year, is_locked=True
             ).values_list("plan_id", flat=True)
         )
-        start = min(p.start_fiscal_year for p in plans)
-        previous_years = list(range(start, fiscal_year))
-        indicators = Indicator.objects.for_user(user).with_yearly_data().in_plan_order()
+        previous_years = list(range(min(p.start_fiscal_year for p in plans), fiscal_year))
         submitting = request.POST.get("action") == "submit"
         form = YearEntryForm(
             request.POST or None,
-            indicators=indicators,
+            indicators=Indicator.objects.for_user(request.user).with_yearly_data().in_plan_order(),
             fiscal_year=fiscal_year,
             previous_years=previous_years,
             locked_plans=locked_plans,
             submitting=submitting,
         )
-        if form.is_bound and form.is_valid():
-            try:
-                if submitting:
-                    result, submitted = workflow.save_and_submit(
-                        user=user, fiscal_year=fiscal_year, entries=form.entries
-                    )
-                else:
-                    result = workflow.save_drafts(
-                        user=user, fiscal_year=fiscal_year, entries=form.entries
-                    )
-            except (ValidationError, PermissionDenied) as error:
-                for message in workflow.refusal_messages(error):
-                    form.add_error(None, message)
-            else:
-                self.message_user(
-                    request,
-                    gettext(
-                        "保存しました（新規 %(created)d 件、更新 %(updated)d 件、変更なし %(unchanged)d 件）。"
-                    )
-                    % {
-                        "created": result.created,
-                        "updated": result.updated,
-                        "unchanged": result.unchanged,
-                    },
-                    messages.SUCCESS,
-                )
-                if submitting:
-                    self.message_user(
-                        request,
-                        gettext("%(count)d 件を提出しました。") % {"count": submitted},
-                        messages.SUCCESS,
-                    )
-                return HttpResponseRedirect(
-                    f"{reverse('admin:indicators_actual_entry')}?fiscal_year={fiscal_year}"
-                )
+        if form.is_bound and form.is_valid() and self._save_entry(request, form, submitting):
+            return HttpResponseRedirect(
+                f"{reverse('admin:indicators_actual_entry')}?fiscal_year={fiscal_year}"
+            )
         context.update(form=form, previous_years=previous_years, locked=bool(locked_plans))
-        return TemplateResponse(request, "admin/indicators/actual/entry.html", context)
+        return TemplateResponse(request, ENTRY_TEMPLATE, context)
+
+    def _save_entry(self, request, form, submitting: bool) -> bool:
+        """Save (and submit) the form's figures; refusals go onto the form."""
+        arguments = {"user": request.user, "fiscal_year": form.fiscal_year, "entries": form.entries}
+        try:
+            if submitting:
+                result, submitted = workflow.save_and_submit(**arguments)
+            else:
+                result = workflow.save_drafts(**arguments)
+        except (ValidationError, PermissionDenied) as error:
+            for message in workflow.refusal_messages(error):
+                form.add_error(None, message)
+            return False
+        self.message_user(
+            request,
+            gettext(
+                "保存しました（新規 %(created)d 件、更新 %(updated)d 件、変更なし %(unchanged)d 件）。"
+            )
+            % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
+            messages.SUCCESS,
+        )
+        if submitting:
+            self.message_user(
+                request,
+                gettext("%(count)d 件を提出しました。") % {"count": submitted},
+                messages.SUCCESS,
+            )
+        return True

@@ -18,9 +18,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from policies.fiscal_years import format_era
-from policies.models import Plan, Project
 
 from . import file_limits
+from .admin_entry import entry_fiscal_years
 from .resources import ActualExportResource
 from .services import imports, workflow
 from .spreadsheet_safety import safe_dataset
@@ -62,23 +62,6 @@ class ActualUploadMixin:
             *super().get_urls(),
         ]
 
-    def _check_can_enter(self, request):
-        user = request.user
-        if not (
-            user.has_perm("indicators.add_actual") and user.has_perm("indicators.change_actual")
-        ):
-            raise PermissionDenied
-
-    def _years(self, request) -> list[int]:
-        plans = Plan.objects.filter(projects__in=Project.objects.for_user(request.user))
-        return sorted(
-            {
-                year
-                for start, end in plans.values_list("start_fiscal_year", "end_fiscal_year")
-                for year in range(start, end + 1)
-            }
-        )
-
     def _context(self, request, **extra):
         return {
             **self.admin_site.each_context(request),
@@ -87,13 +70,13 @@ class ActualUploadMixin:
         }
 
     def upload_view(self, request):
-        self._check_can_enter(request)
+        workflow.check_can_enter(request.user)
         form = UploadForm(request.POST or None, request.FILES or None)
         context = self._context(
             request,
             title=gettext("実績ファイルの取り込み"),
             form=form,
-            years=[(year, format_era(year)) for year in self._years(request)],
+            years=[(year, format_era(year)) for year in entry_fiscal_years(request.user)],
         )
         if form.is_bound and form.is_valid():
             preview = imports.build_preview(user=request.user, records=form.records)
@@ -109,7 +92,7 @@ class ActualUploadMixin:
         return TemplateResponse(request, "admin/indicators/actual/upload.html", context)
 
     def upload_confirm_view(self, request):
-        self._check_can_enter(request)
+        workflow.check_can_enter(request.user)
         if request.method != "POST":
             return HttpResponseRedirect(reverse("admin:indicators_actual_upload"))
         pending = request.session.pop(SESSION_KEY, None)
@@ -145,8 +128,8 @@ class ActualUploadMixin:
         return HttpResponseRedirect(reverse("admin:indicators_actual_changelist"))
 
     def template_view(self, request):
-        self._check_can_enter(request)
-        years = self._years(request)
+        workflow.check_can_enter(request.user)
+        years = entry_fiscal_years(request.user)
         requested = parse_whole_number(request.GET.get("fiscal_year", ""))
         if not years:
             raise PermissionDenied

@@ -55,68 +55,60 @@ class YearEntryForm(forms.Form):
             editable = indicator.project.plan_id not in locked_plans and (
                 actual is None or actual.state in EDITABLE_STATES
             )
-            pk = indicator.pk
-            # The table's headings are not labels: name each input for screen readers.
-            name = f"{indicator.project.display_number} {indicator.name}"
-            self.fields[f"value_{pk}"] = forms.CharField(
-                label=_("実績値"),
-                required=False,
-                disabled=not editable,
-                initial=indicator.format(actual.value) if actual else "",
-                widget=forms.TextInput(
-                    attrs={
-                        "class": "entry-value",
-                        "inputmode": "decimal",
-                        "aria-label": gettext("%(name)s: %(year)s 実績値（公開）")
-                        % {"name": name, "year": format_era(fiscal_year)},
-                    }
-                ),
-            )
-            self.fields[f"note_{pk}"] = forms.CharField(
-                label=_("備考（公開）"),
-                required=False,
-                max_length=NOTE_MAX_LENGTH,
-                disabled=not editable,
-                initial=actual.note if actual else "",
-                widget=forms.Textarea(
-                    attrs={
-                        "rows": 2,
-                        "class": "entry-note",
-                        "aria-label": gettext("%(name)s: 備考（公開）") % {"name": name},
-                    }
-                ),
-            )
-            self.fields[f"internal_note_{pk}"] = forms.CharField(
-                label=_("内部メモ（非公開）"),
-                required=False,
-                max_length=NOTE_MAX_LENGTH,
-                disabled=not editable,
-                initial=actual.internal_note if actual else "",
-                widget=forms.Textarea(
-                    attrs={
-                        "rows": 2,
-                        "class": "entry-internal-note",
-                        "aria-label": gettext("%(name)s: 内部メモ（非公開）") % {"name": name},
-                    }
-                ),
-            )
-            self.fields[f"version_{pk}"] = forms.IntegerField(
-                required=False,
-                disabled=not editable,
-                initial=actual.version if actual else 0,
-                widget=forms.HiddenInput,
-            )
+            self._add_fields(indicator, actual, editable)
             row = EntryRow(
                 indicator=indicator,
                 actual=actual,
                 previous=[indicator.format(indicator.working_value_for(y)) for y in previous_years],
-                status=statuses.get((pk, fiscal_year)) or not_reported(indicator, fiscal_year),
+                status=statuses.get((indicator.pk, fiscal_year))
+                or not_reported(indicator, fiscal_year),
                 editable=editable,
             )
             row.fields = {
-                name: self[f"{name}_{pk}"] for name in ("value", "note", "internal_note", "version")
+                name: self[f"{name}_{indicator.pk}"]
+                for name in ("value", "note", "internal_note", "version")
             }
             self.rows.append(row)
+
+    def _add_fields(self, indicator, actual, editable: bool) -> None:
+        """One indicator's inputs, each named for screen readers (the table's headings are
+        not labels)."""
+        pk = indicator.pk
+        name = f"{indicator.project.display_number} {indicator.name}"
+        self.fields[f"value_{pk}"] = forms.CharField(
+            label=_("実績値"),
+            required=False,
+            disabled=not editable,
+            initial=indicator.format(actual.value) if actual else "",
+            widget=forms.TextInput(
+                attrs={
+                    "class": "entry-value",
+                    "inputmode": "decimal",
+                    "aria-label": gettext("%(name)s: %(year)s 実績値（公開）")
+                    % {"name": name, "year": format_era(self.fiscal_year)},
+                }
+            ),
+        )
+        for attribute, label, css in (
+            ("note", gettext("備考（公開）"), "entry-note"),
+            ("internal_note", gettext("内部メモ（非公開）"), "entry-internal-note"),
+        ):
+            self.fields[f"{attribute}_{pk}"] = forms.CharField(
+                label=label,
+                required=False,
+                max_length=NOTE_MAX_LENGTH,
+                disabled=not editable,
+                initial=getattr(actual, attribute) if actual else "",
+                widget=forms.Textarea(
+                    attrs={"rows": 2, "class": css, "aria-label": f"{name}: {label}"}
+                ),
+            )
+        self.fields[f"version_{pk}"] = forms.IntegerField(
+            required=False,
+            disabled=not editable,
+            initial=actual.version if actual else 0,
+            widget=forms.HiddenInput,
+        )
 
     def clean(self):
         cleaned = super().clean()

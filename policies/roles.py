@@ -133,15 +133,6 @@ def departments_of(user):
     return department_model.objects.filter(members=user)
 
 
-def may_edit_department(user, department_id: int | None) -> bool:
-    """Whether a user may enter figures for a project of this department."""
-    if sees_all_departments(user):
-        return True
-    if department_id is None:
-        return False
-    return departments_of(user).filter(pk=department_id).exists()
-
-
 def scope_to_departments(queryset, user, department_field: str):
     """``queryset`` limited to the user's departments; ``department_field`` is the lookup
     path from the model to Department ("department", "project__department", …)."""

@@ -117,7 +117,8 @@ def needs_note(value: Decimal | None, previous: Decimal | None) -> bool:
     return abs(value - previous) > abs(previous) * LARGE_CHANGE
 
 
-def _check_can_enter(user) -> None:
+def check_can_enter(user) -> None:
+    """Officers and planners enter figures; anyone else is refused."""
     if not (user.has_perm("indicators.add_actual") and user.has_perm("indicators.change_actual")):
         raise PermissionDenied(_("実績を入力する権限がありません。"))
 
@@ -179,7 +180,7 @@ def save_drafts(
     ``indicators`` (by pk, with their projects) spares loading them again when the caller
     has them (an upload's preview).
     """
-    _check_can_enter(user)
+    check_can_enter(user)
     ids = [entry.indicator_id for entry in entries]
     if len(set(ids)) != len(ids):
         raise ValidationError(_("同じ指標が 2 回以上含まれています。"))
@@ -359,7 +360,7 @@ def _previous_values(actuals: list[Actual]) -> dict[tuple[int, int], Decimal]:
 
 def submit(*, user, actual_ids: Iterable[int]) -> int:
     """Officer hands draft (or returned) figures to the planners."""
-    _check_can_enter(user)
+    check_can_enter(user)
     with transaction.atomic():
         actuals = _lock(actual_ids)
         _check_departments(user, [a.indicator for a in actuals])

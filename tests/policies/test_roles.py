@@ -37,9 +37,6 @@ def test_role_helpers(make_user):
     assert roles.is_officer(officer) and not roles.is_planner(officer)
     assert roles.is_planner(planner) and roles.is_planner(admin)
     assert list(roles.departments_of(officer)) == [department]
-    assert roles.may_edit_department(officer, department.pk)
-    assert not roles.may_edit_department(officer, None)
-    assert roles.may_edit_department(planner, department.pk)
     assert officer.has_perm("indicators.change_actual")
     assert not officer.has_perm(roles.REVIEW_PERMISSION)
     assert planner.has_perm(roles.PUBLISH_PERMISSION)
