@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from _django import ROOT, count_queries, make_planner, setup_throwaway_django
+from _django import ROOT, count_queries, make_planner, setup_throwaway_django, signed_in_client
 
 HTML, API, DOWNLOAD = "html", "api", "download"
 MB = 1024 * 1024
@@ -155,11 +155,9 @@ def page_row(client, size: str, label: str, kind: str, url: str) -> Row:
 
 
 def page_rows(plan, size: str) -> list[Row]:
-    from django.test import Client
     from django.urls import NoReverseMatch, reverse
 
-    client = Client()
-    client.force_login(make_planner(f"planner-{plan.slug}"))
+    client = signed_in_client(make_planner(f"planner-{plan.slug}"))
     year = plan.status_fiscal_year()
     values = {"slug": plan.slug, "year": year, "previous": year - 1}
     rows = []

@@ -11,18 +11,16 @@ from __future__ import annotations
 
 import time
 
-from _django import make_planner, synthetic_plan_from_arguments
+from _django import make_planner, signed_in_client, synthetic_plan_from_arguments
 
 
 def main() -> None:
     database = synthetic_plan_from_arguments()
 
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    client = Client()
-    client.force_login(make_planner())
+    client = signed_in_client(make_planner())
 
     base = "/staff/plans/bench-synthetic"
     urls = [
