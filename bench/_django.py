@@ -72,6 +72,28 @@ def make_planner(username: str = "bench-planner"):
     return planner
 
 
+def signed_in_client(user):
+    """A test client signed in as ``user``, past the second step of the sign-in (an
+    authenticator app confirmed for the session) for a user who must give one, as
+    tests/conftest.py's StaffClient does."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from policies import second_factor
+
+    client = Client()
+    client.force_login(user)
+    if second_factor.required_for(user):
+        device = second_factor.app_device(user) or TOTPDevice.objects.create(
+            user=user, name=second_factor.APP_DEVICE_NAME
+        )
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
 @contextlib.contextmanager
 def count_queries():
     """Count the queries run inside the block: ``with count_queries() as count: …;

@@ -3,8 +3,8 @@
 Run: SECRET_KEY=x .venv/bin/python bench/bench_import.py [--rows 10000]
 
 Builds SYNTHETIC data (a made-up plan "bench-synthetic" with one indicator per project,
-not the city's data) in a throwaway SQLite database under a temporary directory, then
-uploads a CSV (CP932, as Japanese Excel saves it) for every indicator twice: first all
+not the city's data) in a throwaway database (SQLite, or PostgreSQL when DATABASE_URL
+names one), then uploads a CSV (CP932, as Japanese Excel saves it) for every indicator twice: first all
 rows new, then all rows changed. Then exports the synthetic plan as a whole-plan
 workbook, deletes it, and times the dry run and the import of that workbook. Prints
 seconds and query counts for each step.
@@ -16,7 +16,7 @@ import argparse
 import time
 from decimal import Decimal
 
-from _django import setup_throwaway_django
+from _django import count_queries, make_planner, setup_throwaway_django
 
 
 def main() -> None:
@@ -24,20 +24,15 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=10_000)
     args = parser.parse_args()
 
-    tmp = setup_throwaway_django()
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
+    database = setup_throwaway_django()
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from indicators.models import Actual, Indicator
     from indicators.services import imports, plan_io
-    from policies import roles
     from policies.models import BasicPolicy, Plan, Project
 
-    roles.ensure_roles()
-    planner = get_user_model().objects.create_user("bench-planner", is_staff=True)
-    planner.groups.add(Group.objects.get(name=roles.PLANNER_GROUP))
+    planner = make_planner()
 
     n = args.rows
     plan = Plan.objects.create(
@@ -57,7 +52,7 @@ def main() -> None:
         Indicator(project=p, name="合成指標", unit="人", target_kind="increase") for p in projects
     )
     indicators = list(Indicator.objects.filter(project__plan=plan).select_related("project"))
-    print(f"synthetic plan: {len(indicators):,} indicators (SQLite, {tmp.name})")
+    print(f"synthetic plan: {len(indicators):,} indicators ({database.vendor})")
 
     def csv_bytes(offset: int) -> bytes:
         lines = ["ID,年度,事業番号,指標項目,実績値,備考"]
@@ -100,20 +95,14 @@ def main() -> None:
         steps.append(("export_plan", time.perf_counter() - start, len(q)))
     plan.delete()
     for step, function in [("check_plan (dry run)", plan_io.check_plan), ("import_plan", None)]:
-        count = [0]  # CaptureQueriesContext keeps only the last 9,000 queries
-
-        def counter(execute, *args, count=count):
-            count[0] += 1
-            return execute(*args)
-
-        with connection.execute_wrapper(counter):
+        with count_queries() as count:
             start = time.perf_counter()
             (function or plan_io.import_plan)(workbook)
             steps.append((step, time.perf_counter() - start, count[0]))
     for step, seconds, queries in steps:
         print(f"  {step:<28} {seconds:7.2f} s  {queries:5d} queries")
     assert Actual.objects.filter(indicator__project__plan__slug="bench-synthetic").count() == n
-    tmp.cleanup()
+    database.cleanup()
 
 
 if __name__ == "__main__":

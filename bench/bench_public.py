@@ -16,7 +16,7 @@ from _django import synthetic_plan_from_arguments
 
 
 def main() -> None:
-    tmp = synthetic_plan_from_arguments()
+    database = synthetic_plan_from_arguments()
 
     from django.db import connection
     from django.test import Client
@@ -49,7 +49,7 @@ def main() -> None:
                 row += [time.perf_counter() - start, len(queries)]
             assert response.status_code == 200, (url, response.status_code)
         print(f"{url:48} {row[0]:7.3f}s {row[1]:8d} {row[2]:7.4f}s {row[3]:8d}")
-    tmp.cleanup()
+    database.cleanup()
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from __future__ import annotations
 import time
 import tracemalloc
 
-from _django import count_queries, make_planner, synthetic_plan_from_arguments
+from _django import count_queries, make_planner, signed_in_client, synthetic_plan_from_arguments
 
 LAST = "page=999999"  # past the end: the last page
 
@@ -25,7 +25,6 @@ def main() -> None:
     database = synthetic_plan_from_arguments()
 
     from django.db import connection
-    from django.test import Client
 
     if connection.vendor == "postgresql":
         # What autovacuum does soon after a bulk load: without statistics the planner
@@ -33,8 +32,7 @@ def main() -> None:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
 
-    client = Client()
-    _sign_in(client, make_planner())
+    client = signed_in_client(make_planner())
 
     base = "/staff/plans/bench-synthetic"
     urls = [
@@ -65,22 +63,6 @@ def main() -> None:
         peak = _peak_megabytes(client, url) if "format=xlsx" in url else ""
         print(f"{url:56} {seconds:7.3f}s {len(body) / 1024:8.1f} {queries[0]:8d} {peak:>8}")
     database.cleanup()
-
-
-def _sign_in(client, user) -> None:
-    """Sign in with the second factor confirmed for the session, as planners must."""
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from policies import second_factor
-
-    client.force_login(user)
-    device = second_factor.app_device(user) or TOTPDevice.objects.create(
-        user=user, name=second_factor.APP_DEVICE_NAME
-    )
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
 
 
 def _peak_megabytes(client, url: str) -> str:

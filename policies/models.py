@@ -329,7 +329,8 @@ class Project(models.Model):
         blank=True,
         help_text=_("計画策定後に始まった事業の開始年度（西暦）。当初からの事業は空欄"),
     )
-    summary_order = models.PositiveSmallIntegerField(
+    # A plain integer: a synthetic plan of 100,000 projects numbers them past a smallint.
+    summary_order = models.PositiveIntegerField(
         _("達成状況表の順"),
         null=True,
         blank=True,

@@ -5,8 +5,9 @@ share ``COLUMNS``, so a downloaded, filled-in and uploaded template round-trips.
 upload never writes by itself: ``build_preview`` checks every row and classifies it as new,
 changed or unchanged, or rejects it with its row number and a Japanese reason; ``confirm``
 re-checks the same rows and hands them to ``workflow.save_drafts``, which writes all of
-them or none. Both take a fixed number of queries whatever the number of rows (apart from
-save_drafts' own batches).
+them or none. Both look up only the indicators and actuals the rows name, a query per
+2,000 rows, and otherwise take a fixed number of queries (apart from save_drafts' own
+batches on SQLite).
 """
 
 from __future__ import annotations
@@ -197,14 +198,23 @@ def _parse_row(record: dict[str, str], indicator: Indicator) -> tuple[Decimal, l
 def build_preview(*, user, records: Sequence[dict[str, str]]) -> Preview:
     """Check every row of an upload against what the user may enter; write nothing."""
     preview = Preview()
-    scope = {
-        i.pk: i for i in Indicator.objects.for_user(user).select_related("project__department")
-    }
-    by_name = {(i.project.number, i.name): i for i in scope.values()}
-    numbers = {i.project.number for i in scope.values()}
+    # Only the indicators the rows name (by ID, or by project number where the ID is
+    # blank), not every one the user may see: one query per 2,000 rows.
+    in_scope = Indicator.objects.for_user(user).select_related("project")
+    ids = sorted({_int(r.get(ID, "")) for r in records} - {None})
+    scope: dict[int, Indicator] = {}
+    for chunk in workflow._chunks(ids):
+        scope.update((i.pk, i) for i in in_scope.filter(pk__in=chunk))
+    named: list[Indicator] = []
+    for chunk in workflow._chunks(
+        sorted({r.get(PROJECT_NUMBER, "") for r in records if not r.get(ID)})
+    ):
+        named += in_scope.filter(project__number__in=chunk)
+    by_name = {(i.project.number, i.name): i for i in named}
+    numbers = {i.project.number for i in named}
 
     # The ids that are not the user's: another department's, or none at all.
-    wanted = {_int(r.get(ID, "")) for r in records} - {None} - scope.keys()
+    wanted = set(ids) - scope.keys()
     foreign: set[int] = set()
     for chunk in workflow._chunks(sorted(wanted)):  # usually none: one query per 2,000
         foreign.update(Indicator.objects.filter(pk__in=chunk).values_list("pk", flat=True))
@@ -273,12 +283,14 @@ def build_preview(*, user, records: Sequence[dict[str, str]]) -> Preview:
             parsed.append((row, indicator, fiscal_year, value, record.get(NOTE, "").strip()))
 
     years = {year for _row, _i, year, _v, _n in parsed}
-    existing = {
-        (a.indicator_id, a.fiscal_year): a
-        for a in Actual.objects.for_user(user)
-        .filter(fiscal_year__in=years)
-        .only("indicator_id", "fiscal_year", "value", "note", "state", "version")
-    }
+    existing = {}
+    for chunk in workflow._chunks(sorted({indicator.pk for _r, indicator, _y, _v, _n in parsed})):
+        existing.update(
+            ((a.indicator_id, a.fiscal_year), a)
+            for a in Actual.objects.filter(indicator_id__in=chunk, fiscal_year__in=years).only(
+                "indicator_id", "fiscal_year", "value", "note", "state", "version"
+            )
+        )
     locked = set(
         ReportingYear.objects.filter(is_locked=True, fiscal_year__in=years).values_list(
             "plan_id", "fiscal_year"
@@ -368,10 +380,13 @@ def confirm(
                     expected_version=expected,
                 )
             )
+    indicators = {row.indicator.pk: row.indicator for row in preview.rows}
     totals = workflow.SaveResult(unchanged=preview.unchanged)
     with transaction.atomic():
         for fiscal_year, entries in sorted(by_year.items()):
-            result = workflow.save_drafts(user=user, fiscal_year=fiscal_year, entries=entries)
+            result = workflow.save_drafts(
+                user=user, fiscal_year=fiscal_year, entries=entries, indicators=indicators
+            )
             totals = workflow.SaveResult(
                 created=totals.created + result.created,
                 updated=totals.updated + result.updated,

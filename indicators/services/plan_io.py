@@ -15,7 +15,9 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import itertools
 import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -23,7 +25,7 @@ import openpyxl
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.dateparse import parse_date, parse_datetime
-from simple_history.utils import bulk_create_with_history
+from openpyxl.cell.cell import Cell
 
 from indicators import file_limits
 from indicators.cache import bump_public_cache
@@ -48,7 +50,11 @@ from policies.models import (
     ReportingYear,
 )
 
+from . import bulk
+
 BATCH = 500  # rows per INSERT
+WRITE_BATCH = 5000  # rows checked, then written together, while a sheet is read
+EXPORT_CHUNK = 2000  # rows read from the database at a time
 
 
 @dataclass(frozen=True)
@@ -147,8 +153,29 @@ def _to_cell(value):
     return value
 
 
-def plan_tables(plan: Plan) -> dict[str, list[list]]:
-    """Each sheet of the plan's workbook as rows of cells, header row first."""
+def _figures(model, plan: Plan, keys: dict[int, int], fields: tuple[str, ...]):
+    """The plan's actuals or official statuses as rows, in the order of their indicators'
+    keys and then of fiscal years, read from the database as they are written."""
+    rows = (
+        model.objects.filter(indicator__project__plan=plan)
+        # The indicators' order (as ``keys`` numbers them), then the year.
+        .order_by(
+            "indicator__project__basic_policy__number",
+            "indicator__project__number",
+            "indicator__order",
+            "indicator_id",
+            "fiscal_year",
+        )
+        .values_list("indicator_id", *fields)
+        .iterator(chunk_size=EXPORT_CHUNK)
+    )
+    return ([keys[indicator], *map(_to_cell, values)] for indicator, *values in rows)
+
+
+def plan_tables(plan: Plan) -> dict[str, Iterable[list]]:
+    """Each sheet of the plan's workbook as rows of cells, header row first. The rows are
+    produced as they are read (iterate each table once): a plan of 40,000 projects has some
+    300,000 rows, which are never all in memory at once."""
     policies = {p.pk: p.number for p in plan.basic_policies.all()}
     projects = plan.projects.select_related("measure", "department").order_by(
         # Explicit NULLS LAST: SQLite and PostgreSQL sort nulls differently by default.
@@ -156,23 +183,21 @@ def plan_tables(plan: Plan) -> dict[str, list[list]]:
         models.F("summary_order").asc(nulls_last=True),
         "number",
     )
-    indicators = list(
-        Indicator.objects.filter(project__plan=plan)
-        .select_related("project")
-        .order_by("project__basic_policy__number", "project__number", "order", "pk")
+    indicators = Indicator.objects.filter(project__plan=plan).order_by(
+        "project__basic_policy__number", "project__number", "order", "pk"
     )
-    keys = {indicator.pk: key for key, indicator in enumerate(indicators, 1)}
+    keys = {pk: key for key, pk in enumerate(indicators.values_list("pk", flat=True), 1)}
     rows = {
         "plan": [([], plan)],
-        "reporting_years": [([], y) for y in plan.reporting_years.order_by("fiscal_year")],
-        "basic_policies": [([], p) for p in plan.basic_policies.order_by("number")],
-        "measures": [
+        "reporting_years": (([], y) for y in plan.reporting_years.order_by("fiscal_year")),
+        "basic_policies": (([], p) for p in plan.basic_policies.order_by("number")),
+        "measures": (
             ([policies[m.basic_policy_id]], m)
             for m in Measure.objects.filter(basic_policy__plan=plan).order_by(
                 "basic_policy__number", "order", "title"
             )
-        ],
-        "projects": [
+        ),
+        "projects": (
             (
                 [
                     policies[p.basic_policy_id],
@@ -181,46 +206,49 @@ def plan_tables(plan: Plan) -> dict[str, list[list]]:
                 ],
                 p,
             )
-            for p in projects
-        ],
-        "highlights": [
+            for p in projects.iterator(chunk_size=EXPORT_CHUNK)
+        ),
+        "highlights": (
             ([h.project.number], h)
             for h in Highlight.objects.filter(project__plan=plan)
             .select_related("project")
             .order_by("project__basic_policy__number", "project__number", "order", "pk")
-        ],
-        "indicators": [([keys[i.pk], i.project.number], i) for i in indicators],
-        "actuals": [
-            ([keys[a.indicator_id]], a)
-            for a in Actual.objects.filter(indicator__in=keys).order_by("fiscal_year")
-        ],
-        "official_statuses": [
-            ([keys[s.indicator_id]], s)
-            for s in OfficialStatus.objects.filter(indicator__in=keys).order_by("fiscal_year")
-        ],
+        ),
+        "indicators": (
+            ([keys[i.pk], i.project.number], i)
+            for i in indicators.select_related("project").iterator(chunk_size=EXPORT_CHUNK)
+        ),
     }
-    for name in ("actuals", "official_statuses"):
-        rows[name].sort(key=lambda row: (row[0][0], row[1].fiscal_year))
     return {
-        sheet.name: [
-            sheet.headers,
-            *(
-                [*refs, *(_to_cell(getattr(obj, f)) for f in sheet.fields)]
-                for refs, obj in rows[sheet.name]
-            ),
-        ]
+        sheet.name: itertools.chain(
+            [sheet.headers],
+            _figures(sheet.model, plan, keys, sheet.fields)
+            if sheet.model in (Actual, OfficialStatus)
+            else _object_rows(sheet, rows[sheet.name]),
+        )
         for sheet in SHEETS
     }
 
 
+def _object_rows(sheet: Sheet, pairs) -> Iterator[list]:
+    for refs, obj in pairs:
+        yield [*refs, *(_to_cell(getattr(obj, f)) for f in sheet.fields)]
+
+
 def export_plan(plan: Plan) -> bytes:
-    """The plan as an XLSX workbook (bytes)."""
-    book = openpyxl.Workbook()
-    book.remove(book.active)
+    """The plan as an XLSX workbook (bytes), written row by row (openpyxl's write-only
+    mode keeps no cells in memory)."""
+    book = openpyxl.Workbook(write_only=True)
     for name, table in plan_tables(plan).items():
         ws = book.create_sheet(name)
         for row in table:
-            ws.append(xlsx_row(ws, row))
+            cells = xlsx_row(ws, row)
+            for cell in cells:
+                if isinstance(cell, Cell):
+                    # A write-only sheet takes a ready-made cell only once it has some
+                    # coordinate (append gives it its own).
+                    cell.row = cell.column = 1
+            ws.append(cells)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -302,10 +330,12 @@ def _messages(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-def _read_rows(book, sheet: Sheet, errors) -> list[tuple[int, dict]]:
+def _read_rows(book, sheet: Sheet, errors) -> Iterator[tuple[int, dict]]:
+    """Check the sheet's header row now; its data rows are read as they are iterated
+    (read-only openpyxl parses a sheet's XML as it goes), blank rows left out."""
     if sheet.name not in book.sheetnames:
         errors.append((sheet.name, 1, "シートがありません。"))
-        return []
+        return iter(())
     rows = file_limits.xlsx_rows(book[sheet.name])
     header = [_text(h) for h in next(rows, ())]
     while header and not header[-1]:
@@ -322,57 +352,60 @@ def _read_rows(book, sheet: Sheet, errors) -> list[tuple[int, dict]]:
                 + (f"知らない列: {', '.join(unknown)}。" if unknown else ""),
             )
         )
-        return []
-    records = []
+        return iter(())
+    return _records(sheet, header, rows, errors)
+
+
+def _records(sheet: Sheet, header: list[str], rows, errors) -> Iterator[tuple[int, dict]]:
+    """The data rows as (row number, {header: cell}), read as they are iterated; a value
+    in a column without a header is an error of its row."""
     for number, values in enumerate(rows, 2):
         if any(_text(v) for v in values[len(header) :]):
             errors.append((sheet.name, number, "見出しのない列に値があります。"))
         elif any(_text(v) for v in values):
+            # A row stops before its last cells when they are empty.
             cells = [*values[: len(header)], *[None] * (len(header) - len(values))]
-            records.append((number, dict(zip(header, cells, strict=True))))
-    return records
+            yield number, dict(zip(header, cells, strict=True))
 
 
-def _read_workbook(data: bytes) -> dict[str, list[tuple[int, dict]]]:
-    """Every sheet's rows, the file bounded by file_limits before and while reading."""
+def _import(data: bytes, *, dry_run: bool) -> _Importer:
+    """Read, check and write the workbook sheet by sheet, the file bounded by file_limits
+    before and while reading; roll everything back on any error, or for a dry run."""
     errors: list[tuple[str, int, str]] = []
-    sheet = "-"
     try:
         book = file_limits.open_xlsx(data)
-        try:
-            sheets = {}
-            for spec in SHEETS:
-                sheet = spec.name
-                sheets[sheet] = _read_rows(book, spec, errors)
-        finally:
-            book.close()
     except file_limits.FileLimitError as exc:
-        raise PlanImportError([(sheet, 0, str(exc))]) from exc
-    if errors:
-        raise PlanImportError(errors)
-    return sheets
-
-
-def _import(data: bytes, *, dry_run: bool) -> dict[str, list[tuple[int, dict]]]:
-    sheets = _read_workbook(data)
-    errors: list[tuple[str, int, str]] = []
-    with transaction.atomic():
+        raise PlanImportError([("-", 0, str(exc))]) from exc
+    try:
+        sheets = {}
+        for spec in SHEETS:
+            try:
+                sheets[spec.name] = _read_rows(book, spec, errors)
+            except file_limits.FileLimitError as exc:
+                raise PlanImportError([(spec.name, 0, str(exc))]) from exc
+        if errors:
+            raise PlanImportError(errors)
         importer = _Importer(sheets, errors)
-        importer.run()
-        if errors or dry_run:
-            transaction.set_rollback(True)
-        else:
-            refresh_plan_judgements(importer.plan.pk)
-            bump_public_cache()  # a new plan (with its published figures) is public
+        with transaction.atomic():
+            try:
+                importer.run()
+            except file_limits.FileLimitError as exc:  # met while reading a sheet's rows
+                errors.append((importer.sheet, 0, str(exc)))
+            if errors or dry_run:
+                transaction.set_rollback(True)
+            else:
+                refresh_plan_judgements(importer.plan.pk)
+                bump_public_cache()  # a new plan (with its published figures) is public
+    finally:
+        book.close()
     if errors:
         raise PlanImportError(errors)
-    return sheets
+    return importer
 
 
 def import_plan(data: bytes) -> Plan:
     """Create a plan from a workbook made by export_plan (or by hand in its format)."""
-    sheets = _import(data, dry_run=False)
-    return Plan.objects.get(slug=_text(sheets["plan"][0][1]["slug"]))
+    return Plan.objects.get(pk=_import(data, dry_run=False).plan.pk)
 
 
 def check_plan(data: bytes) -> dict[str, int]:
@@ -380,8 +413,7 @@ def check_plan(data: bytes) -> dict[str, int]:
 
     Runs the whole import (every check the real one makes) and rolls it back.
     """
-    sheets = _import(data, dry_run=True)
-    return {sheet.name: len(sheets[sheet.name]) for sheet in SHEETS}
+    return _import(data, dry_run=True).counts
 
 
 def _check_actual(actual: Actual) -> None:
@@ -404,12 +436,17 @@ def _check_actual(actual: Actual) -> None:
 
 class _Importer:
     """Checks a sheet's rows in Python (fields, ``clean()``, references, uniqueness within
-    the workbook), then writes the sheet with one ``bulk_create`` (and its history). The
-    plan is new, so every unique constraint is scoped to rows of this workbook."""
+    the workbook) and writes them in batches of WRITE_BATCH rows with their history, as long as
+    no row of the workbook has been refused (the caller rolls everything back if one is).
+    The plan is new, so every unique constraint is scoped to rows of this workbook. Rows
+    are read, checked and written as they come: only the objects later sheets refer to
+    (policies, measures, projects, indicators) are kept."""
 
     def __init__(self, sheets, errors):
         self.sheets = sheets
         self.errors = errors
+        self.counts: dict[str, int] = {}
+        self.sheet = "plan"  # the sheet being read
         self.plan = None
         self.policies: dict[str, BasicPolicy] = {}
         self.measures: dict[tuple[str, str], Measure] = {}
@@ -418,27 +455,48 @@ class _Importer:
         self.departments = {d.name: d for d in Department.objects.all()}
 
     def run(self):
+        self.sheets["plan"] = list(self.sheets["plan"])
         if len(self.sheets["plan"]) != 1:
             self.errors.append(("plan", 2, "計画の行はちょうど 1 行にしてください。"))
             return
         for sheet in SHEETS:
-            built = []  # (row, object, reference texts)
-            for row, record in self.sheets[sheet.name]:
-                try:
-                    built.append((row, *self._build(sheet, record)))
-                except _RowError as exc:
-                    self.errors.append((sheet.name, row, str(exc)))
-                except ValidationError as exc:
-                    self.errors.append((sheet.name, row, _messages(exc)))
-            self._check_unique(sheet, built)
-            if self.errors:
-                return  # later sheets refer to this one: their errors would only echo it
+            self.sheet = sheet.name
             try:
                 with transaction.atomic():
-                    self._write(sheet, built)
-            except IntegrityError as exc:  # a rule the checks above missed: still refused
-                self.errors.append((sheet.name, built[0][0], f"保存できません: {exc}"))
+                    self._load(sheet)
+            except IntegrityError as exc:  # a rule the checks below missed: still refused
+                self.errors.append((sheet.name, self._first_row, f"保存できません: {exc}"))
                 return
+            if self.errors:
+                return  # later sheets refer to this one: their errors would only echo it
+
+    def _load(self, sheet: Sheet):
+        unique = _UniqueCheck(sheet)
+        built = []  # (row, object, reference texts) not written yet
+        self._first_row = None
+        count = 0
+        for row, record in self.sheets[sheet.name]:
+            count += 1
+            try:
+                built.append((row, *self._build(sheet, record)))
+            except _RowError as exc:
+                self.errors.append((sheet.name, row, str(exc)))
+                continue
+            except ValidationError as exc:
+                self.errors.append((sheet.name, row, _messages(exc)))
+                continue
+            unique.add(*built[-1])
+            if len(built) == WRITE_BATCH:
+                self._flush(sheet, built, unique)
+                built = []
+        self._flush(sheet, built, unique)
+        self.errors += unique.errors()
+        self.counts[sheet.name] = count
+
+    def _flush(self, sheet: Sheet, built, unique):
+        if built and not self.errors and unique.passed():
+            self._first_row = built[0][0]
+            self._write(sheet, built)
 
     def _ref(self, table: dict, key, what: str):
         found = table.get(key)
@@ -491,37 +549,13 @@ class _Importer:
             obj.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
         return obj, refs
 
-    def _check_unique(self, sheet: Sheet, built):
-        keys = [("key",)] if sheet.model is Indicator else []
-        keys += [
-            constraint.fields
-            for constraint in sheet.model._meta.constraints
-            if isinstance(constraint, models.UniqueConstraint) and constraint.fields
-        ]
-        for fields in keys:
-            seen: dict[tuple, int] = {}
-            for row, obj, refs in built:
-                key = tuple(
-                    refs[f] if f == "key" else getattr(obj, obj._meta.get_field(f).attname)
-                    for f in fields
-                )
-                if key in seen:
-                    self.errors.append(
-                        (
-                            sheet.name,
-                            row,
-                            f"{seen[key]} 行目と {', '.join(fields)} が重複しています。",
-                        )
-                    )
-                else:
-                    seen[key] = row
-
     def _write(self, sheet: Sheet, built):
         objs = [obj for _row, obj, _refs in built]
         if sheet.model is Plan:
             objs[0].save()
         elif getattr(sheet.model._meta, "simple_history_manager_attribute", None):
-            bulk_create_with_history(objs, sheet.model, batch_size=BATCH)
+            # As bulk_create_with_history without a default user: the request's user.
+            bulk.insert_with_history(objs, user=None, reason=None)
         else:
             sheet.model.objects.bulk_create(objs, batch_size=BATCH)
         for _row, obj, refs in built:
@@ -535,3 +569,43 @@ class _Importer:
                 self.projects[obj.number] = obj
             elif sheet.model is Indicator:
                 self.indicators[refs["key"]] = obj
+
+
+class _UniqueCheck:
+    """The sheet's unique keys (the indicators' ``key`` and the model's unique
+    constraints) seen so far; a repeated key is an error naming the first row."""
+
+    def __init__(self, sheet: Sheet):
+        keys = [("key",)] if sheet.model is Indicator else []
+        keys += [
+            constraint.fields
+            for constraint in sheet.model._meta.constraints
+            if isinstance(constraint, models.UniqueConstraint) and constraint.fields
+        ]
+        self.sheet = sheet
+        self.seen: dict[tuple[str, ...], dict[tuple, int]] = {fields: {} for fields in keys}
+        self.duplicates: dict[tuple[str, ...], list] = {fields: [] for fields in keys}
+
+    def add(self, row: int, obj, refs: dict):
+        for fields, seen in self.seen.items():
+            key = tuple(
+                refs[f] if f == "key" else getattr(obj, obj._meta.get_field(f).attname)
+                for f in fields
+            )
+            if key in seen:
+                self.duplicates[fields].append(
+                    (
+                        self.sheet.name,
+                        row,
+                        f"{seen[key]} 行目と {', '.join(fields)} が重複しています。",
+                    )
+                )
+            else:
+                seen[key] = row
+
+    def passed(self) -> bool:
+        return not any(self.duplicates.values())
+
+    def errors(self) -> list[tuple[str, int, str]]:
+        """Grouped by key, in row order: as they were listed before rows were streamed."""
+        return [error for errors in self.duplicates.values() for error in errors]

@@ -26,6 +26,9 @@ SYNTHETIC_PLAN_PREFIX = "【合成データ】"
 SYNTHETIC_DEPARTMENT_PREFIX = "【合成】"
 
 START_YEAR, END_YEAR, BASELINE_YEAR = 2020, 2024, 2019
+# Rows per INSERT: bounded statements (SQLite's parameter limit, PostgreSQL's memory) for
+# plans of 100,000 projects and more.
+BATCH_SIZE = 2000
 
 # The reporting year's figures: how many are still missing, entered, submitted, approved.
 CURRENT_YEAR_STATES = [
@@ -143,12 +146,12 @@ def build_synthetic_plan(
                 summary_order=i,
             )
         )
-    Project.objects.bulk_create(project_objects)
+    Project.objects.bulk_create(project_objects, batch_size=BATCH_SIZE)
     indicators = []
     for project in project_objects:
         count = 2 if rng.random() < 0.3 else 1
         indicators += [_indicator(rng, project, order) for order in range(1, count + 1)]
-    Indicator.objects.bulk_create(indicators)
+    Indicator.objects.bulk_create(indicators, batch_size=BATCH_SIZE)
 
     now = timezone.now()
     states, weights = zip(*CURRENT_YEAR_STATES, strict=True)
@@ -177,7 +180,7 @@ def build_synthetic_plan(
                     else None,
                 )
             )
-    Actual.objects.bulk_create(actuals, batch_size=2000)
+    Actual.objects.bulk_create(actuals, batch_size=BATCH_SIZE)
     refresh_plan_judgements(plan.pk)
     bump_public_cache()
     return SyntheticPlan(plan, len(project_objects), len(indicators), len(actuals))

@@ -14,15 +14,14 @@ SELECT … FOR UPDATE and a changed version is refused with the other person's v
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
 from indicators.cache import bump_public_cache
 from indicators.models import NOTE_MAX_LENGTH, Actual, ActualCorrection, ActualState, Indicator
@@ -30,10 +29,9 @@ from indicators.values import PERCENT_UNITS, digit_errors
 from policies import roles
 from policies.models import ReportingYear
 
-from . import notifications
+from . import bulk, notifications
 from .judgements import refresh_judgements
 
-BATCH_SIZE = 500
 # SQLite allows some 32k parameters per query; stay well below for IN (...) lookups.
 LOOKUP_CHUNK = 2000
 # A value that moves more than this share against the previous year needs a note.
@@ -166,13 +164,21 @@ def _conflict(actual: Actual) -> EditConflict:
     )
 
 
-def save_drafts(*, user, fiscal_year: int, entries: Sequence[DraftEntry]) -> SaveResult:
+def save_drafts(
+    *,
+    user,
+    fiscal_year: int,
+    entries: Sequence[DraftEntry],
+    indicators: Mapping[int, Indicator] | None = None,
+) -> SaveResult:
     """Create or update the year's actuals of ``entries`` as drafts, all or nothing.
 
     A returned or published actual whose value or note changes goes back to draft (a
     published one keeps its published value until it is published again, with a reason).
-    Submitted and approved actuals cannot be changed here. A fixed number of queries
-    plus one per BATCH_SIZE rows written.
+    Submitted and approved actuals cannot be changed here. A fixed number of queries,
+    plus one per 2,000 rows read and bulk.insert_with_history's batches on SQLite.
+    ``indicators`` (by pk, with their projects) spares loading them again when the caller
+    has them (an upload's preview).
     """
     check_can_enter(user)
     ids = [entry.indicator_id for entry in entries]
@@ -182,18 +188,20 @@ def save_drafts(*, user, fiscal_year: int, entries: Sequence[DraftEntry]) -> Sav
         return SaveResult()
 
     with transaction.atomic():
-        indicators: dict[int, Indicator] = {}
-        for chunk in _chunks(ids):
-            indicators.update(
-                Indicator.objects.select_related("project").in_bulk(chunk, field_name="pk")
-            )
+        if indicators is None:
+            indicators = {}
+            for chunk in _chunks(ids):
+                indicators.update(
+                    Indicator.objects.select_related("project").in_bulk(chunk, field_name="pk")
+                )
         unknown = [str(pk) for pk in ids if pk not in indicators]
         if unknown:
             raise ValidationError(
                 _("存在しない指標です（ID: %(ids)s）。") % {"ids": ", ".join(unknown[:10])}
             )
-        _check_departments(user, indicators.values())
-        _check_not_locked({(i.project.plan_id, fiscal_year) for i in indicators.values()})
+        chosen = [indicators[pk] for pk in ids]
+        _check_departments(user, chosen)
+        _check_not_locked({(i.project.plan_id, fiscal_year) for i in chosen})
 
         errors = []
         for entry in entries:
@@ -265,20 +273,16 @@ def save_drafts(*, user, fiscal_year: int, entries: Sequence[DraftEntry]) -> Sav
                 % {"names": "、".join(frozen[:5])}
             )
 
-        bulk_create_with_history(
-            to_create,
-            Actual,
-            batch_size=BATCH_SIZE,
-            default_user=user,
-            default_change_reason=_("下書き保存"),
-        )
+        bulk.insert_with_history(to_create, user=user, reason=_("下書き保存"))
         _update_with_history(
             to_update,
             ["value", "note", "internal_note", "state", "version"],
             user=user,
             reason=_("下書き保存"),
         )
-        refresh_judgements(actual.indicator_id for actual in [*to_create, *to_update])
+        refresh_judgements(
+            (actual.indicator_id for actual in [*to_create, *to_update]), [fiscal_year]
+        )
     return SaveResult(created=len(to_create), updated=len(to_update), unchanged=unchanged)
 
 
@@ -293,27 +297,18 @@ def _update_with_history(actuals: list[Actual], fields: list[str], *, user, reas
         return
     meta = Actual._meta
     model_fields = [meta.get_field(name) for name in fields]
-    quote = connection.ops.quote_name
+    db = connections[DEFAULT_DB_ALIAS]  # not the proxy: it is read once per value
+    quote = db.ops.quote_name
     assignments = ", ".join(f"{quote(field.column)} = %s" for field in model_fields)
     sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"
     rows = [
-        [
-            field.get_db_prep_save(getattr(actual, field.attname), connection)
-            for field in model_fields
-        ]
+        [bulk.db_value(field, getattr(actual, field.attname), db) for field in model_fields]
         + [actual.pk]
         for actual in actuals
     ]
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), BATCH_SIZE):
-            cursor.executemany(sql, rows[start : start + BATCH_SIZE])
-    Actual.history.bulk_history_create(
-        actuals,
-        update=True,
-        batch_size=BATCH_SIZE,
-        default_user=user,
-        default_change_reason=reason,
-    )
+    with db.cursor() as cursor:
+        cursor.executemany(sql, rows)
+    bulk.insert_history(actuals, "~", user=user, reason=reason)
 
 
 # --- transitions -------------------------------------------------------------------------
@@ -491,6 +486,8 @@ def publish(*, user, actual_ids: Iterable[int], reason: str = "") -> int:
             actual.published_note = actual.note
         _save(actuals, ["published_value", "published_at", "published_note"], user, _("公表"))
         if actuals:
-            refresh_judgements(actual.indicator_id for actual in actuals)
+            refresh_judgements(
+                (actual.indicator_id for actual in actuals), {a.fiscal_year for a in actuals}
+            )
             bump_public_cache()
     return len(actuals)

@@ -183,3 +183,21 @@ def test_a_whole_plan_import_judges_what_it_imports(build_plan):
 def test_a_refresh_of_an_unknown_indicator_writes_nothing():
     assert judgements.refresh_judgements([123456]) == 0
     assert not Judgement.objects.exists()
+
+
+def test_a_refresh_of_some_years_rewrites_only_those_years():
+    """Writers refresh only the years they changed (a year is judged on its own figures)."""
+    plan = build_synthetic_plan(slug="years", projects=3).plan
+    indicator = Indicator.objects.filter(project__plan=plan).order_by("pk").first()
+    Judgement.objects.filter(indicator=indicator).update(working_reason="古い")
+    judgements.refresh_judgements([indicator.pk], fiscal_years=[2022])
+    reasons = dict(
+        Judgement.objects.filter(indicator=indicator).values_list("fiscal_year", "working_reason")
+    )
+    assert reasons[2022] != "古い"
+    assert {year for year, reason in reasons.items() if reason == "古い"} == set(reasons) - {2022}
+    judgements.refresh_judgements(iter([indicator.pk]), fiscal_years=iter([2021, 2023]))
+    assert_stored_equals_fresh(Indicator.objects.filter(pk=indicator.pk))
+    assert Judgement.objects.filter(indicator=indicator, working_reason="古い").count() == (
+        len(reasons) - 3
+    )

@@ -4,8 +4,10 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from indicators.models import Actual, ActualState, Indicator
+from indicators.models import Actual, ActualState, Indicator, Judgement
 from indicators.services.synthetic import build_synthetic_plan
 from policies.models import Department, Plan, Project
 
@@ -84,3 +86,20 @@ def test_the_staff_pages_and_the_public_site_open_on_a_synthetic_plan(client, ma
     client.force_login(make_user("planner"))
     for url in ["/staff/plans/demo/2024/", "/staff/plans/demo/2024/tracker/"]:
         assert client.get(url).status_code == 200, url
+
+
+def test_the_counts_it_reports_are_the_rows_it_wrote_in_batches():
+    with CaptureQueriesContext(connection) as queries:
+        built = build_synthetic_plan(slug="s", projects=2100)
+    projects = Project.objects.filter(plan=built.plan)
+    assert built.projects == projects.count() == 2100
+    assert built.indicators == Indicator.objects.filter(project__plan=built.plan).count()
+    assert built.actuals == Actual.objects.filter(indicator__project__plan=built.plan).count()
+    assert list(projects.order_by("summary_order").values_list("summary_order", flat=True)) == (
+        list(range(1, 2101))
+    )
+    # Rows are inserted many at a time (SQLite's parameter limit allows some 50 actuals or
+    # judgements per INSERT), never one query per row.
+    judgements = Judgement.objects.filter(indicator__project__plan=built.plan).count()
+    rows = built.projects + built.indicators + built.actuals + judgements
+    assert len(queries) * 40 < rows

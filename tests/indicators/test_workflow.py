@@ -252,7 +252,9 @@ def test_locked_year_blocks_every_transition(setup):
     assert actual.value == Decimal("100")
 
 
-def test_save_drafts_uses_a_fixed_number_of_queries(setup, django_assert_num_queries):
+def test_save_drafts_uses_a_fixed_number_of_queries(
+    setup, django_assert_num_queries, django_assert_max_num_queries
+):
     """Not one query per row: 40 rows fit in one batch even on SQLite (999 parameters)."""
     plan, planner = setup["plan"], setup["planner"]
     indicators = list(Indicator.objects.filter(project__plan=plan))
@@ -264,9 +266,10 @@ def test_save_drafts_uses_a_fixed_number_of_queries(setup, django_assert_num_que
     entries = [DraftEntry(i.pk, Decimal(n)) for n, i in enumerate(indicators + extra)]
     assert len(entries) == 40
     # 2 permission lookups, 1 group lookup, savepoint + release, indicators, locked years,
-    # existing actuals, actual insert, history insert; the stored judgements (definitions,
-    # actuals, official statuses, delete, insert)
-    with django_assert_num_queries(15):
+    # existing actuals, then actual insert and history insert (SQLite: 10), or the new
+    # pks from the sequence and two COPYs (PostgreSQL: 11); the stored judgements
+    # (definitions, actuals, official statuses, delete, insert)
+    with django_assert_max_num_queries(16):
         result = workflow.save_drafts(user=planner, fiscal_year=2023, entries=entries)
     assert result.created == 40
     entries = [DraftEntry(e.indicator_id, e.value + 1) for e in entries]
@@ -314,3 +317,34 @@ def test_refusal_messages_are_the_japanese_texts():
     assert workflow.refusal_messages(ValidationError(["一つ目", "二つ目"])) == ["一つ目", "二つ目"]
     assert workflow.refusal_messages(PermissionDenied("担当課が違います")) == ["担当課が違います"]
     assert workflow.refusal_messages(PermissionDenied()) == ["この操作の権限がありません。"]
+
+
+def test_bulk_writes_record_history_rows_as_simple_history_does(setup):
+    """save_drafts and the transitions write their rows and history with their own bulk
+    SQL (COPY on PostgreSQL): each row gets its pk, and one history row that mirrors it."""
+    officer, indicator = setup["officer"], setup["indicator"]
+    workflow.save_drafts(
+        user=officer,
+        fiscal_year=2023,
+        entries=[DraftEntry(indicator.pk, Decimal("12.5"), "タブ\tと\n改行", internal_note="内部")],
+    )
+    actual = Actual.objects.get(indicator=indicator, fiscal_year=2023)
+    workflow.submit(user=officer, actual_ids=[actual.pk])
+    actual.refresh_from_db()
+    created, submitted = actual.history.order_by("history_id")
+    assert (created.history_type, created.history_user, created.history_change_reason) == (
+        "+",
+        officer,
+        "下書き保存",
+    )
+    assert (submitted.history_type, submitted.history_change_reason) == ("~", "提出")
+    fields = [f.attname for f in Actual._meta.concrete_fields]
+    assert {f: getattr(submitted, f) for f in fields} == {f: getattr(actual, f) for f in fields}
+    assert (created.id, created.value, created.note, created.internal_note, created.state) == (
+        actual.pk,
+        Decimal("12.5"),
+        "タブ\tと\n改行",
+        "内部",
+        ActualState.DRAFT,
+    )
+    assert created.submitted_at is None and submitted.submitted_at == actual.submitted_at

@@ -82,3 +82,13 @@ def test_importing_more_projects_adds_no_query_per_project():
         assert Plan.objects.filter(slug=f"p{projects}").exists()
     # 180 more projects (and their indicators, actuals, history) add only INSERT batches.
     assert counted[1] - counted[0] < 180 // 2
+
+
+def test_summary_order_takes_numbers_past_a_smallint(build_plan):
+    """A synthetic plan of 100,000 projects numbers its achievement table past 32,767."""
+    build_plan(projects_per_policy=1, policies=1)
+    project = Project.objects.get(number="100")
+    project.summary_order = 100_000
+    project.full_clean(exclude=["plan"])
+    project.save()
+    assert Project.objects.in_summary().get().summary_order == 100_000

@@ -127,3 +127,17 @@ def test_the_xlsx_download_holds_the_csv_table_with_numbers_as_numbers(client, b
     assert all(cell.data_type != "f" for cell in cells)  # text stays text
     # and is neutralised as in every export (docs/security.md): a quote in front
     assert any(cell.value == "'=HYPERLINK(1)" for cell in cells)
+
+
+def test_the_whole_plan_json_names_a_qualitative_target_by_its_kind(client, build_plan):
+    """A qualitative target with no wording of its own is named by its kind (a translated
+    label): the streamed JSON writes it as text like the API does."""
+    plan = build_plan(projects_per_policy=1, policies=1)
+    Indicator.objects.update(
+        target_kind="increase", target_value=None, target_wording="", baseline_value=80
+    )
+    data = json.loads(body_of(client.get(f"/data/{plan.slug}/indicators.json")))
+    [record] = data["indicators"]
+    assert record["target"]["kind"] == "increase" and record["target"]["wording"] == "増加・拡充"
+    api = client.get(f"/api/v1/plans/{plan.slug}/indicators/").json()
+    assert api["indicators"] == data["indicators"]

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import translation
 
 from indicators import published
@@ -208,12 +209,16 @@ def indicator_page(plan, indicators, page) -> dict:
 
 def json_chunks(plan, indicators, json_options: dict) -> Iterator[str]:
     """The whole list as one JSON document, written a chunk of indicators at a time."""
-    head = json.dumps(plan_head(plan, indicators), **json_options)
+    head = json.dumps(plan_head(plan, indicators), cls=DjangoJSONEncoder, **json_options)
     yield head[: head.rindex("}")] + ', "indicators": ['
     first = True
     for loaded in _chunks(plan, indicators):
         for record in loaded.records():
-            yield ("" if first else ",") + "\n" + json.dumps(record, ensure_ascii=False)
+            yield (
+                ("" if first else ",")
+                + "\n"
+                + json.dumps(record, ensure_ascii=False, cls=DjangoJSONEncoder)
+            )
             first = False
     yield "\n]}\n"
 
