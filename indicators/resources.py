@@ -3,6 +3,7 @@
 from import_export import fields, resources
 
 from indicators.models import Actual
+from indicators.values import plain_number
 from policies.fiscal_years import format_era
 
 
@@ -49,11 +50,7 @@ class ActualExportResource(resources.ModelResource):
         return actual.get_state_display()
 
     def dehydrate_value(self, actual):
-        return _plain(actual.value)
+        return plain_number(actual.value)
 
     def dehydrate_published_value(self, actual):
-        return _plain(actual.published_value)
-
-
-def _plain(value):
-    return "" if value is None else format(value.normalize(), "f")
+        return plain_number(actual.published_value)

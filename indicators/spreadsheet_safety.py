@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from indicators.values import cell_text
+
 __all__ = ["neutralise", "restore", "safe_dataset", "safe_row", "xlsx_row"]
 
 QUOTE = "'"
@@ -50,6 +52,12 @@ def restore(value):
     if isinstance(value, str) and value.startswith(QUOTE) and _needs_quote(value[1:]):
         return value[1:]
     return value
+
+
+def read_cell(value) -> str:
+    """A cell an export of ours wrote, as the text it held: ``values.cell_text`` with the
+    neutralising quote removed."""
+    return restore(cell_text(value))
 
 
 def safe_row(values: Iterable) -> list:

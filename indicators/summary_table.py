@@ -28,7 +28,7 @@ from fractions import Fraction
 
 from indicators import achievement
 from indicators.encodings import EncodingError, decode_upload
-from indicators.values import ParsedValue, ValueParseError, parse_value_with_year
+from indicators.values import ParsedValue, ValueParseError, cell_text, parse_value_with_year
 from policies.fiscal_years import FiscalYearError, format_era, parse_fiscal_year
 
 __all__ = [
@@ -253,17 +253,6 @@ class Summary:
 # --- reading a file, bounded -----------------------------------------------------------------
 
 
-def _cell(value) -> str:
-    """A cell as text. openpyxl gives numbers as int or float: a float's repr is the
-    shortest text that reads back to it ("99.8"), never a binary expansion."""
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        text = repr(value)
-        return text[:-2] if text.endswith(".0") else text
-    return str(value).strip()
-
-
 def _bounded(rows, where_of) -> list[Row]:
     """Rows as Row objects, refusing more than MAX_ROWS rows, MAX_COLUMNS filled columns
     or MAX_CELL_CHARS characters in a cell."""
@@ -271,7 +260,7 @@ def _bounded(rows, where_of) -> list[Row]:
     for index, values in enumerate(rows, 1):
         if index > MAX_ROWS:
             raise SummaryError([(where_of(index), f"行が多すぎます（{MAX_ROWS} 行まで）。")])
-        cells = [_cell(value) for value in values]
+        cells = [cell_text(value) for value in values]
         while cells and not cells[-1]:
             cells.pop()
         if len(cells) > MAX_COLUMNS:

@@ -23,6 +23,7 @@ __all__ = [
     "MAX_DIGITS",
     "ParsedValue",
     "ValueParseError",
+    "cell_text",
     "decimals_of",
     "digit_errors",
     "format_value",
@@ -30,6 +31,7 @@ __all__ = [
     "parse_value",
     "parse_value_with_year",
     "parse_whole_number",
+    "plain_number",
 ]
 
 PERCENT_UNITS = frozenset({"%", "％"})
@@ -234,3 +236,20 @@ def format_value_with_year(
     if year is None:
         return text
     return f"{text} ({format_era(year)})"
+
+
+def cell_text(value) -> str:
+    """A spreadsheet cell as text, stripped. openpyxl gives numbers as int or float: a
+    float's repr is the shortest text that reads back to it ("99.8"), never a binary
+    expansion."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        text = repr(value)
+        return text[:-2] if text.endswith(".0") else text
+    return str(value).strip()
+
+
+def plain_number(value: Decimal | None) -> str:
+    """A value as plain digits ("1234.5"), which parse_value reads back exactly."""
+    return "" if value is None else format(value.normalize(), "f")

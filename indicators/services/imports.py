@@ -25,8 +25,14 @@ from indicators import file_limits
 from indicators.encodings import EncodingError, decode_upload
 from indicators.models import Actual, ActualState, Indicator
 from indicators.services import workflow
-from indicators.spreadsheet_safety import restore
-from indicators.values import PERCENT_UNITS, ValueParseError, parse_value, parse_whole_number
+from indicators.spreadsheet_safety import read_cell
+from indicators.values import (
+    PERCENT_UNITS,
+    ValueParseError,
+    parse_value,
+    parse_whole_number,
+    plain_number,
+)
 from policies.fiscal_years import FiscalYearError, format_era, parse_fiscal_year
 from policies.models import ReportingYear
 
@@ -117,17 +123,6 @@ def _version_key(indicator_id: int, fiscal_year: int) -> str:
 # --- reading a file ------------------------------------------------------------------------
 
 
-def _cell_text(value) -> str:
-    """A cell as text. openpyxl gives numbers as int or float: a float's repr is the
-    shortest text that reads back to it ("99.8"), never a binary expansion."""
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        text = repr(value)
-        return text[:-2] if text.endswith(".0") else text
-    return restore(str(value).strip())
-
-
 def _file_rows(name: str, data: bytes):
     """The rows of an XLSX (its active sheet) or CSV file, bounded by file_limits."""
     if name.lower().endswith(".xlsx"):
@@ -159,7 +154,7 @@ def read_upload(name: str, data: bytes) -> list[dict[str, str]]:
         rows = _file_rows(name, data)
     except file_limits.FileLimitError as exc:
         raise UploadError(str(exc)) from exc
-    headers = [_cell_text(h) for h in (rows[0] if rows else [])]
+    headers = [read_cell(h) for h in (rows[0] if rows else [])]
     missing = [h for h in REQUIRED if h not in headers]
     if missing:
         raise UploadError(
@@ -168,7 +163,7 @@ def read_upload(name: str, data: bytes) -> list[dict[str, str]]:
         )
     records = []
     for row in rows[1:]:
-        cells = [_cell_text(cell) for cell in row]
+        cells = [read_cell(cell) for cell in row]
         record = dict(zip(headers, cells, strict=False))
         if len(cells) > len(headers):
             record[EXTRA] = ",".join(cells[len(headers) :])
@@ -431,16 +426,9 @@ def template_dataset(*, user, fiscal_year: int) -> tablib.Dataset:
                 indicator.unit,
                 indicator.baseline_display,
                 indicator.target_display,
-                *[_plain(indicator.working_value_for(y)) for y in previous],
-                _plain(current.value) if current else "",
+                *[plain_number(indicator.working_value_for(y)) for y in previous],
+                plain_number(current.value) if current else "",
                 current.note if current else "",
             ]
         )
     return dataset
-
-
-def _plain(value: Decimal | None) -> str:
-    """A value as plain digits ("1234.5"), which parse_value reads back exactly."""
-    if value is None:
-        return ""
-    return format(value.normalize(), "f")

@@ -38,7 +38,7 @@ from indicators.models import (
 )
 from indicators.services import workflow
 from indicators.services.judgements import refresh_plan_judgements
-from indicators.spreadsheet_safety import restore, safe_row, xlsx_row
+from indicators.spreadsheet_safety import read_cell, safe_row, xlsx_row
 from indicators.values import ValueParseError, parse_value, parse_whole_number
 from policies.models import (
     BasicPolicy,
@@ -275,17 +275,8 @@ class _RowError(Exception):
     pass
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        text = repr(value)
-        return text[:-2] if text.endswith(".0") else text
-    return restore(str(value).strip())
-
-
 def _from_cell(field: models.Field, value):
-    text = _text(value)
+    text = read_cell(value)
     if isinstance(field, models.BooleanField):
         if isinstance(value, bool):
             return value
@@ -337,7 +328,7 @@ def _read_rows(book, sheet: Sheet, errors) -> Iterator[tuple[int, dict]]:
         errors.append((sheet.name, 1, "シートがありません。"))
         return iter(())
     rows = file_limits.xlsx_rows(book[sheet.name])
-    header = [_text(h) for h in next(rows, ())]
+    header = [read_cell(h) for h in next(rows, ())]
     while header and not header[-1]:
         header.pop()
     missing = [h for h in sheet.headers if h not in header]
@@ -360,9 +351,9 @@ def _records(sheet: Sheet, header: list[str], rows, errors) -> Iterator[tuple[in
     """The data rows as (row number, {header: cell}), read as they are iterated; a value
     in a column without a header is an error of its row."""
     for number, values in enumerate(rows, 2):
-        if any(_text(v) for v in values[len(header) :]):
+        if any(read_cell(v) for v in values[len(header) :]):
             errors.append((sheet.name, number, "見出しのない列に値があります。"))
-        elif any(_text(v) for v in values):
+        elif any(read_cell(v) for v in values):
             # A row stops before its last cells when they are empty.
             cells = [*values[: len(header)], *[None] * (len(header) - len(values))]
             yield number, dict(zip(header, cells, strict=True))
@@ -514,7 +505,7 @@ class _Importer:
         obj = sheet.model()
         for name in sheet.fields:
             setattr(obj, name, _from_cell(sheet.model._meta.get_field(name), record[name]))
-        refs = {name: _text(record[name]) for name in sheet.refs}
+        refs = {name: read_cell(record[name]) for name in sheet.refs}
         if sheet.model is Plan:
             if Plan.objects.filter(slug=obj.slug).exists():
                 raise _RowError(f"slug「{obj.slug}」の計画はすでにあります。")
