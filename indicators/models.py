@@ -572,6 +572,43 @@ class Judgement(models.Model):
         return f"{self.indicator_id} {self.fiscal_year}: {self.working_status}"
 
 
+class PublishedSummary(models.Model):
+    """A basic policy's published figures for a fiscal year, counted: its indicators, how
+    many have each published status, how many figures are published and when the last was.
+
+    Kept by ``indicators.services.summaries`` whenever the stored judgements change, in the
+    same transaction, so that the plan page and the open data read a few rows whatever the
+    size of the plan. A policy with indicators has a row for every year of its plan and
+    every year with a judgement; ``manage.py recompute_judgements`` rebuilds them too.
+    """
+
+    basic_policy = models.ForeignKey(
+        "policies.BasicPolicy",
+        verbose_name=_("基本方針"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    fiscal_year = models.PositiveSmallIntegerField(_("年度"))
+    indicators = models.PositiveIntegerField(_("指標数"))
+    achieved = models.PositiveIntegerField(_("達成"))
+    mostly_achieved = models.PositiveIntegerField(_("概ね達成"))
+    not_achieved = models.PositiveIntegerField(_("未達成"))
+    published_figures = models.PositiveIntegerField(_("公表済みの実績数"))
+    last_published_at = models.DateTimeField(_("最終公表日時"), null=True)
+
+    class Meta:
+        verbose_name = _("公表済みの集計")
+        verbose_name_plural = _("公表済みの集計")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["basic_policy", "fiscal_year"], name="one_summary_per_policy_and_year"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.basic_policy_id} {self.fiscal_year}"
+
+
 class ReminderLog(models.Model):
     """A reminder mailed to a department about a year's missing figures; one per day at most."""
 

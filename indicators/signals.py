@@ -1,11 +1,17 @@
-"""Keep what the public sees and the stored judgements in step with single saves and deletes.
+"""Keep what the public sees, the stored judgements and the published summaries in step
+with single saves and deletes.
 
 Covers edits in the admin, the shell and fixtures. The services that write in bulk (the
 workflow, imports) send no signals and call ``bump_public_cache`` and
 ``refresh_judgements`` themselves. Actuals do not move the public version here: a draft is
 not public, and publication and corrections go through ``indicators.services.workflow``.
+
+A delete that cascades (a plan, policy, project or indicator with everything under it) is
+handled once, where it started (the ``origin`` Django gives every delete signal), not
+once per actual it takes with it.
 """
 
+from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from policies.models import BasicPolicy, Department, Highlight, Measure, Plan, Project
@@ -13,6 +19,7 @@ from policies.models import BasicPolicy, Department, Highlight, Measure, Plan, P
 from .cache import bump_public_cache
 from .models import Actual, Indicator, OfficialStatus
 from .services.judgements import refresh_judgements, refresh_plan_judgements
+from .services.summaries import refresh_plan_summaries, refresh_summaries
 
 PUBLIC_MODELS = [
     Plan,
@@ -25,27 +32,81 @@ PUBLIC_MODELS = [
     OfficialStatus,
 ]
 
+# Fields whose change moves what a plan's judgements or summaries count, read before a save.
+COUNTED_FIELDS = {
+    Plan: ("achievement_threshold", "start_fiscal_year", "end_fiscal_year"),
+    BasicPolicy: ("plan_id",),
+    Project: ("basic_policy_id",),
+    Indicator: ("project__basic_policy_id",),
+}
+
 
 def public_content_changed(sender, **kwargs):
     bump_public_cache()
 
 
+def _started_here(sender, kwargs) -> bool:
+    """Whether a delete started at this model (not in a cascade from a parent)."""
+    origin = kwargs.get("origin")
+    model = origin.model if isinstance(origin, QuerySet) else type(origin)
+    return model is sender
+
+
 def judgement_input_changed(sender, instance, **kwargs):
     """An indicator's definition, one of its figures or official statuses changed."""
+    if kwargs.get("signal") is post_delete:
+        if sender is Actual or sender is OfficialStatus:
+            if _started_here(sender, kwargs):
+                refresh_judgements([instance.indicator_id])
+        elif _started_here(sender, kwargs):  # its judgements went with it; not its count
+            refresh_summaries(_policy_of_project(instance.project_id))
+        return
     indicator_id = instance.pk if sender is Indicator else instance.indicator_id
-    if sender is Indicator and kwargs.get("signal") is post_delete:
-        return  # its judgements went with it
     refresh_judgements([indicator_id])
+    previous = getattr(instance, "_previous", None) if sender is Indicator else None
+    left = previous["project__basic_policy_id"] if previous else None
+    if left is not None and left != instance.project.basic_policy_id:
+        refresh_summaries([left])  # moved to another policy's project: one fewer there
 
 
-def remember_threshold(sender, instance, **kwargs):
-    previous = Plan.objects.filter(pk=instance.pk).values_list("achievement_threshold", flat=True)
-    instance._previous_threshold = previous.first() if instance.pk else None
+def _policy_of_project(project_id) -> list[int]:
+    return list(Project.objects.filter(pk=project_id).values_list("basic_policy_id", flat=True))
+
+
+def remember_counted_fields(sender, instance, raw=False, **kwargs):
+    fields = COUNTED_FIELDS[sender]
+    found = None if raw or not instance.pk else sender.objects.filter(pk=instance.pk)
+    instance._previous = found.values(*fields).first() if found is not None else None
 
 
 def plan_saved(sender, instance, created, **kwargs):
-    if not created and instance._previous_threshold != instance.achievement_threshold:
+    previous = instance._previous
+    if created or not previous:
+        return
+    if previous["achievement_threshold"] != instance.achievement_threshold:
         refresh_plan_judgements(instance.pk)
+    elif (previous["start_fiscal_year"], previous["end_fiscal_year"]) != (
+        instance.start_fiscal_year,
+        instance.end_fiscal_year,
+    ):
+        refresh_plan_summaries(instance.pk)
+
+
+def basic_policy_saved(sender, instance, created, **kwargs):
+    previous = instance._previous
+    if previous and previous["plan_id"] != instance.plan_id:
+        refresh_summaries([instance.pk])  # another plan's years
+
+
+def project_saved(sender, instance, created, **kwargs):
+    previous = instance._previous
+    if previous and previous["basic_policy_id"] != instance.basic_policy_id:
+        refresh_summaries([previous["basic_policy_id"], instance.basic_policy_id])
+
+
+def project_deleted(sender, instance, **kwargs):
+    if _started_here(sender, kwargs):  # not when its policy or plan goes too
+        refresh_summaries([instance.basic_policy_id])
 
 
 def connect():
@@ -57,5 +118,10 @@ def connect():
         uid = f"yumeplan-judgements-{model._meta.label_lower}"
         post_save.connect(judgement_input_changed, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(judgement_input_changed, sender=model, dispatch_uid=f"{uid}-delete")
-    pre_save.connect(remember_threshold, sender=Plan, dispatch_uid="yumeplan-plan-threshold")
+    for model in COUNTED_FIELDS:
+        uid = f"yumeplan-counted-{model._meta.label_lower}"
+        pre_save.connect(remember_counted_fields, sender=model, dispatch_uid=uid)
     post_save.connect(plan_saved, sender=Plan, dispatch_uid="yumeplan-plan-judgements")
+    post_save.connect(basic_policy_saved, sender=BasicPolicy, dispatch_uid="yumeplan-policy-moved")
+    post_save.connect(project_saved, sender=Project, dispatch_uid="yumeplan-project-moved")
+    post_delete.connect(project_deleted, sender=Project, dispatch_uid="yumeplan-project-deleted")

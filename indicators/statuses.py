@@ -180,25 +180,6 @@ class StatusReader:
         found = self.statuses([indicator], [fiscal_year])
         return found.get((indicator.pk, fiscal_year)) or not_reported(indicator, fiscal_year)
 
-    def counts(self, indicators, fiscal_year: int, group_by: str) -> dict[object, StatusCounts]:
-        """Indicators of a queryset per ``group_by`` value (a field path from Indicator, such
-        as "project__basic_policy_id") and status for a year: two GROUP BY queries."""
-        counts: dict[object, StatusCounts] = defaultdict(StatusCounts)
-        for row in indicators.order_by().values(group_by).annotate(n=Count("pk")):
-            counts[row[group_by]].not_reported += row["n"]
-        judged = (
-            self.judgements(indicators.values("pk"), [fiscal_year])
-            .exclude(**{self.status: ""})
-            .order_by()
-            .values(f"indicator__{group_by}", self.status)
-            .annotate(n=Count("pk"))
-        )
-        for row in judged:
-            group = counts[row[f"indicator__{group_by}"]]
-            group.add(row[self.status], row["n"])
-            group.not_reported -= row["n"]
-        return counts
-
     def year_counts(
         self, indicators, fiscal_years: Iterable[int], group_by: tuple[str, ...]
     ) -> dict[tuple, dict[int, StatusCounts]]:

@@ -11,6 +11,5 @@ plan_judgements = _reader.plan_judgements
 statuses = _reader.statuses
 judged_ids = _reader.judged_ids
 status_for = _reader.status_for
-counts = _reader.counts
 year_counts = _reader.year_counts
 achievement_rows = _reader.achievement_rows

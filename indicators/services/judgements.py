@@ -9,6 +9,8 @@ recompute_judgements``, after a change of the rule).
 
 Each indicator's rows are deleted and written again from the database's current state, so a
 refresh is idempotent and the order in which a fixture loads its objects does not matter.
+Every refresh ends by counting again the published summaries of the policies it judged
+(``indicators.services.summaries``), which the plan page reads.
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import NamedTuple
 
 from indicators import achievement
 from indicators.models import Actual, Indicator, Judgement, OfficialStatus
-from indicators.services import bulk
+from indicators.services import bulk, summaries
 
 CHUNK = 2000
 
@@ -34,7 +37,15 @@ DEFINITION_FIELDS = (
     "unit",
     "decimals",
     "project__plan__achievement_threshold",
+    "project__basic_policy_id",
 )
+
+
+class Written(NamedTuple):
+    """What a write of judgements did: rows written, and the policies of the indicators."""
+
+    rows: int
+    policy_ids: set[int]
 
 
 def _judge(definition: dict, value: Decimal) -> achievement.Judgement:
@@ -114,6 +125,7 @@ def write_judgements(
     actuals: dict[int, dict] = defaultdict(dict)
     officials: dict[int, dict] = defaultdict(dict)
     written = 0
+    policy_ids = {row["project__basic_policy_id"] for row in definitions.values()}
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         for indicator_id, year, value, published in actual_model.objects.filter(
@@ -136,7 +148,7 @@ def write_judgements(
         # figures rewrites some 50,000 judgements (bulk_create took 20 s of it).
         bulk.insert_values(judgement_model, rows)
         written += len(rows)
-    return written
+    return Written(written, policy_ids)
 
 
 def refresh_judgements(
@@ -152,18 +164,27 @@ def refresh_judgements(
         return 0
     years = None if fiscal_years is None else set(fiscal_years)
     written = 0
+    policy_ids: set[int] = set()
     for start in range(0, len(ids), CHUNK):
         indicators = Indicator.objects.filter(pk__in=ids[start : start + CHUNK])
-        written += write_judgements(Judgement, Actual, OfficialStatus, indicators, years)
+        chunk = write_judgements(Judgement, Actual, OfficialStatus, indicators, years)
+        written += chunk.rows
+        policy_ids |= chunk.policy_ids
+    summaries.refresh_summaries(policy_ids, years)
     return written
 
 
 def refresh_plan_judgements(plan_id: int) -> int:
     """Judge every indicator of a plan again (its threshold changed)."""
     indicators = Indicator.objects.filter(project__plan_id=plan_id).order_by("pk")
-    return write_judgements(Judgement, Actual, OfficialStatus, indicators)
+    written = write_judgements(Judgement, Actual, OfficialStatus, indicators).rows
+    summaries.refresh_plan_summaries(plan_id)
+    return written
 
 
 def recompute_all_judgements() -> int:
     """Judge every indicator of every plan again, e.g. after a change of the rule."""
-    return write_judgements(Judgement, Actual, OfficialStatus, Indicator.objects.order_by("pk"))
+    indicators = Indicator.objects.order_by("pk")
+    written = write_judgements(Judgement, Actual, OfficialStatus, indicators).rows
+    summaries.refresh_plan_summaries()
+    return written

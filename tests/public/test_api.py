@@ -121,8 +121,11 @@ def test_indicators_come_a_page_at_a_time_with_links_to_the_next(client, build_p
 def test_the_plan_says_when_its_figures_were_last_published(client, build_plan):
     from datetime import UTC, datetime
 
+    from indicators.services.summaries import refresh_plan_summaries
+
     plan = build_plan(projects_per_policy=2, policies=1)
     Actual.objects.update(published_at=datetime(2025, 3, 31, 15, tzinfo=UTC))
+    refresh_plan_summaries(plan.pk)  # as the publication service does
     data = client.get(f"/api/v1/plans/{plan.slug}/indicators/").json()
     assert data["plan"]["last_published_at"] == "2025-03-31T15:00:00+00:00"
     Actual.objects.update(published_value=None, published_at=None)

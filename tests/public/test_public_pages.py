@@ -129,10 +129,10 @@ def test_pages_run_a_fixed_number_of_queries(
     client, build_plan, django_assert_num_queries, projects_per_policy
 ):
     plan = build_plan(projects_per_policy=projects_per_policy, policies=3)
-    # the public version, plan, policies, the counts (2), the last publication, the years
-    # with a published figure (PDF links) and the public version's date (no figure has a
-    # publication date here)
-    with django_assert_num_queries(8):
+    # the public version, plan, policies, the counts, the last publication, the years with
+    # a published figure (PDF links): all three from the stored summaries; and the public
+    # version's date (no figure has a publication date here)
+    with django_assert_num_queries(7):
         assert client.get(plan.get_absolute_url()).status_code == 200
     # + measures, summary projects, highlights, sibling policies (the plan comes with the policy)
     with django_assert_num_queries(9):
@@ -186,6 +186,7 @@ def test_plan_page_says_when_figures_were_last_published(client, build_plan):
     from zoneinfo import ZoneInfo
 
     from indicators.models import Actual
+    from indicators.services.summaries import refresh_plan_summaries
 
     plan = build_plan(projects_per_policy=2, policies=1)
     tokyo = ZoneInfo("Asia/Tokyo")
@@ -193,6 +194,7 @@ def test_plan_page_says_when_figures_were_last_published(client, build_plan):
     Actual.objects.filter(indicator__project__number="101").update(
         published_at=datetime(2025, 6, 2, 9, tzinfo=tokyo), value=Decimal("1")
     )
+    refresh_plan_summaries(plan.pk)  # as the publication service does
     html = client.get(plan.get_absolute_url()).content.decode()
     assert '<time datetime="2025-06-02">2025年6月2日</time>' in html
     english = client.get("/en" + plan.get_absolute_url()).content.decode()
@@ -201,9 +203,11 @@ def test_plan_page_says_when_figures_were_last_published(client, build_plan):
 
 def test_plan_page_leaves_the_date_out_when_it_is_not_known(client, build_plan):
     from indicators.models import Actual
+    from indicators.services.summaries import refresh_plan_summaries
 
     plan = build_plan(projects_per_policy=1, policies=1)
     Actual.objects.update(published_at=None)  # published, but nobody recorded when
+    refresh_plan_summaries(plan.pk)
     assert "実績の最終公表日" not in client.get(plan.get_absolute_url()).content.decode()
 
 

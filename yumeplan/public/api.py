@@ -82,7 +82,7 @@ def download(request, slug, fmt, number=None):
         )
     elif fmt == "json":
         response = StreamingHttpResponse(
-            (chunk.encode("utf-8") for chunk in opendata.json_chunks(plan, indicators, {})),
+            (chunk.encode("utf-8") for chunk in opendata.json_chunks(plan, indicators, policy)),
             content_type="application/json",
         )
     elif fmt == "xlsx":

@@ -181,9 +181,9 @@ def _chunks(plan, indicators) -> Iterator[_Loaded]:
         yield _Loaded(plan, ids[start : start + CHUNK])
 
 
-def plan_head(plan, indicators) -> dict:
-    """What every JSON answer about a plan's indicators starts with."""
-    last = published.last_published_at(indicators)
+def plan_head(plan, basic_policy=None) -> dict:
+    """What every JSON answer about a plan's (or a policy's) indicators starts with."""
+    last = published.last_published_at(plan, basic_policy)
     return {
         "plan": {
             "slug": plan.slug,
@@ -201,15 +201,16 @@ def indicator_page(plan, indicators, page) -> dict:
     """One page of the API's indicator list (``page`` of a Paginator of the indicators' ids)."""
     ids = list(page.object_list)
     return {
-        **plan_head(plan, indicators),
+        **plan_head(plan),
         "count": page.paginator.count,
         "indicators": list(_Loaded(plan, ids).records()) if ids else [],
     }
 
 
-def json_chunks(plan, indicators, json_options: dict) -> Iterator[str]:
-    """The whole list as one JSON document, written a chunk of indicators at a time."""
-    head = json.dumps(plan_head(plan, indicators), cls=DjangoJSONEncoder, **json_options)
+def json_chunks(plan, indicators, basic_policy=None) -> Iterator[str]:
+    """The whole list (of a plan, or of one of its policies) as one JSON document, written
+    a chunk of indicators at a time."""
+    head = json.dumps(plan_head(plan, basic_policy), cls=DjangoJSONEncoder)
     yield head[: head.rindex("}")] + ', "indicators": ['
     first = True
     for loaded in _chunks(plan, indicators):

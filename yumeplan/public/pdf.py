@@ -12,24 +12,12 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from indicators import published
-from indicators.models import Indicator
 from policies.models import Highlight, Plan
 
 from .caching import cached_public
 from .summary import summary_rows
 
 STYLESHEET = "css/summary-pdf.css"
-
-
-def published_years(plan) -> list[int]:
-    """The plan's fiscal years with at least one published figure, oldest first."""
-    years = (
-        published.published_actuals(Indicator.objects.filter(project__plan=plan).values("pk"))
-        .values_list("fiscal_year", flat=True)
-        .distinct()
-        .order_by("fiscal_year")
-    )
-    return [year for year in years if plan.start_fiscal_year <= year <= plan.end_fiscal_year]
 
 
 def policy_pages(plan, fiscal_year: int) -> list[dict]:
@@ -66,7 +54,7 @@ def summary_pdf_bytes(request, plan, fiscal_year: int) -> bytes:
 @cached_public
 def summary_pdf(request, slug, year):
     plan = get_object_or_404(Plan, slug=slug)
-    if year not in published_years(plan):
+    if year not in published.published_years(plan):
         raise Http404
     response = HttpResponse(summary_pdf_bytes(request, plan, year), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{plan.slug}-summary-{year}.pdf"'

@@ -13,7 +13,6 @@ from indicators.models import AchievementStatus, Indicator, PublicVersion
 from indicators.statuses import StatusCounts, not_reported
 from policies.models import BasicPolicy, Department, Highlight, Measure, Plan, Project
 
-from . import pdf
 from . import search as plan_search
 from .caching import cached_public
 
@@ -36,13 +35,12 @@ def plan_index(request):
 def plan_detail(request, slug):
     plan = get_object_or_404(Plan, slug=slug)
     basic_policies = list(plan.basic_policies.all())
-    indicators = Indicator.objects.filter(project__plan=plan)
-    counts = published.counts(indicators, plan.target_fiscal_year, "project__basic_policy_id")
+    counts = published.policy_counts(plan, plan.target_fiscal_year)
     total = StatusCounts()
     for policy in basic_policies:
         policy.status_counts = counts[policy.pk]
         total += policy.status_counts
-    published_at = published.last_published_at(indicators)
+    published_at = published.last_published_at(plan)
     return render(
         request,
         "public/plan_detail.html",
@@ -51,7 +49,7 @@ def plan_detail(request, slug):
             "basic_policies": basic_policies,
             "total_counts": total,
             "last_published_at": published_at,
-            "summary_years": pdf.published_years(plan),
+            "summary_years": published.published_years(plan),
             # Figures entered before the workflow (the city's own summary) have no
             # publication date: then say when the public data last changed.
             "last_updated_at": None
