@@ -280,3 +280,26 @@ def test_kanazawa_workbooks_hold_the_same_cells_as_before(planner_client, kanaza
     rows = [[value for value, _type in row] for row in comparison["年度比較"]]
     assert len(rows) == 19
     assert rows[1] == [1, "1", "実施個所数", "か所", None, None, 150, "達成", "変化あり"]
+
+
+def test_a_policy_without_summary_rows_keeps_its_sheet_and_the_next_its_rows(planner_client, plan):
+    """The sheets share one pass over the plan's projects: a policy with none in the
+    summary (and no highlights) takes nothing from the next policy's."""
+    from policies.models import Highlight
+
+    plan.projects.filter(basic_policy__number=1).update(summary_order=None)
+    Highlight.objects.filter(project__basic_policy__number=1).delete()
+    url = reverse("staff:summary", args=[plan.slug, 2024])
+    workbook = load_workbook(io.BytesIO(body(planner_client.get(url, {"format": "xlsx"}))))
+    first, second = ([row[0] for row in sheet.iter_rows(values_only=True)] for sheet in workbook)
+    assert first[first.index("事業番号") + 1 :] == [None, "主な取組実績"]
+    assert second[second.index("事業番号") + 1 :] == [
+        "200",
+        "201",
+        "202",
+        None,
+        "主な取組実績",
+        "200",
+        "201",
+        "202",
+    ]
