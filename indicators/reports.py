@@ -7,7 +7,6 @@ are the working figures' stored judgements (``indicators.working``).
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -26,15 +25,14 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Abs, Cast, Coalesce
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import achievement, working
 from .models import AchievementStatus, Actual, ActualState, Indicator, TargetKind
-from .spreadsheet_safety import xlsx_row
 from .statuses import STATUS_FIELDS, Status, StatusCounts, not_reported
 from .values import format_value
+from .xlsx_stream import stream_workbook
 
 CHUNK = 2000  # indicators or projects read at a time by the XLSX downloads
 
@@ -495,52 +493,82 @@ def _chunks(queryset, related: tuple[str, ...]) -> Iterator[list]:
 
 # --- XLSX ------------------------------------------------------------------------------------
 # Machine-readable per 総務省's rules: one value per cell, numbers as numbers, units in their
-# own column, Western years with the era beside them, no merged cells.
+# own column, Western years with the era beside them, no merged cells. Streamed
+# (``xlsx_stream``): the first bytes leave at once, memory holds a chunk of rows.
 
 
-def _append(sheet, values) -> None:
-    """A row, with lazy translations turned into plain text openpyxl can write."""
-    sheet.append(xlsx_row(sheet, [str(v) if isinstance(v, Promise) else v for v in values]))
+def summary_xlsx(plan, fiscal_year: int) -> Iterator[bytes]:
+    """The summary of every policy, a sheet each, as a streamed workbook. The rows of all
+    the sheets are read in one pass over the plan's projects (and one over its
+    highlights), a chunk at a time: the queries do not grow with the plan's policies."""
+    return stream_workbook(_summary_sheets(plan, fiscal_year))
 
 
-def _spooled(workbook):
-    """A write-only workbook saved to a temporary file, rewound, for a FileResponse."""
-    spool = tempfile.TemporaryFile()
-    workbook.save(spool)
-    spool.seek(0)
-    return spool
+def _summary_sheets(plan, fiscal_year: int) -> Iterator[tuple[str, Iterator[list]]]:
+    from policies.models import BasicPolicy
 
-
-def summary_xlsx(plan, fiscal_year: int):
-    """The summary of every policy, a sheet each, written a chunk of projects at a time to a
-    write-only workbook (memory does not grow with the plan); returns the file."""
-    from openpyxl import Workbook
-
-    from policies.fiscal_years import format_era
-    from policies.models import BasicPolicy, Highlight
-
-    workbook = Workbook(write_only=True)
-    for policy in BasicPolicy.objects.filter(plan=plan).prefetch_related("measures"):
-        sheet = workbook.create_sheet(title=f"{_('基本方針')}{policy.number}")
-        _append(sheet, [plan.name])
-        _append(sheet, [str(policy)])
-        _append(sheet, [_("年度"), fiscal_year, format_era(fiscal_year)])
-        for measure in policy.measures.all():
-            _append(sheet, [_("基本施策"), measure.title])
-        _append(sheet, [])
-        _append(sheet, SUMMARY_COLUMNS)
-        projects = summary_projects(plan, fiscal_year).filter(basic_policy=policy)
-        for chunk in _chunks(projects, ("department",)):
-            for row in working.achievement_rows(chunk, _main_indicators(chunk), fiscal_year):
-                _append(sheet, _summary_cells(row))
-        _append(sheet, [])
-        _append(sheet, [_("主な取組実績")])
-        highlights = Highlight.objects.filter(project__basic_policy=policy).select_related(
-            "project"
+    rows = _ByPolicy(_summary_rows(plan, fiscal_year))
+    highlights = _ByPolicy(_highlight_rows(plan))
+    policies = BasicPolicy.objects.filter(plan=plan).prefetch_related("measures")
+    for policy in policies.order_by("number"):
+        sheet = _policy_sheet(
+            plan, fiscal_year, policy, rows.of(policy.pk), highlights.of(policy.pk)
         )
-        for highlight in highlights.iterator(chunk_size=CHUNK):
-            _append(sheet, [highlight.project.number, highlight.project.name, highlight.text])
-    return _spooled(workbook)
+        yield f"{_('基本方針')}{policy.number}", sheet
+
+
+def _policy_sheet(plan, fiscal_year: int, policy, rows, highlights) -> Iterator[list]:
+    from policies.fiscal_years import format_era
+
+    yield [plan.name]
+    yield [str(policy)]
+    yield [_("年度"), fiscal_year, format_era(fiscal_year)]
+    for measure in policy.measures.all():
+        yield [_("基本施策"), measure.title]
+    yield []
+    yield SUMMARY_COLUMNS
+    yield from rows
+    yield []
+    yield [_("主な取組実績")]
+    yield from highlights
+
+
+def _summary_rows(plan, fiscal_year: int) -> Iterator[tuple[int, list]]:
+    """(policy id, cells) of every policy's table, policy by policy in the table's order."""
+    for chunk in _chunks(summary_projects(plan, fiscal_year), ("department",)):
+        for row in working.achievement_rows(chunk, _main_indicators(chunk), fiscal_year):
+            yield row.project.basic_policy_id, _summary_cells(row)
+
+
+def _highlight_rows(plan) -> Iterator[tuple[int, list]]:
+    """(policy id, cells) of every highlight of the plan's projects, policy by policy."""
+    from policies.models import Highlight
+
+    highlights = Highlight.objects.filter(project__basic_policy__plan=plan).order_by(
+        "project__basic_policy__number", "order", "pk"
+    )
+    for chunk in _chunks(highlights, ("project",)):
+        for highlight in chunk:
+            project = highlight.project
+            yield project.basic_policy_id, [project.number, project.name, highlight.text]
+
+
+class _ByPolicy:
+    """The items of a stream of (policy id, item) sorted by policy, taken a policy at a
+    time in the same order: ``of(policy_id)`` gives that policy's, reading no further."""
+
+    _END = object()
+
+    def __init__(self, pairs: Iterator[tuple[int, list]]):
+        self._pairs = pairs
+        self._next = None  # the pair read but not given yet; read on the first ``of``
+
+    def of(self, policy_id: int) -> Iterator[list]:
+        if self._next is None:
+            self._next = next(self._pairs, self._END)
+        while self._next is not self._END and self._next[0] == policy_id:
+            yield self._next[1]
+            self._next = next(self._pairs, self._END)
 
 
 SUMMARY_COLUMNS = [
@@ -579,16 +607,9 @@ def _summary_cells(row) -> list:
     ]
 
 
-def comparison_xlsx(plan, first_year: int, second_year: int):
-    """Every indicator's two years, written a chunk at a time to a write-only workbook;
-    returns the file."""
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("年度比較"))
-    for values in comparison_table(plan, first_year, second_year):
-        _append(sheet, values)
-    return _spooled(workbook)
+def comparison_xlsx(plan, first_year: int, second_year: int) -> Iterator[bytes]:
+    """Every indicator's two years on one sheet, as a streamed workbook."""
+    return stream_workbook([(_("年度比較"), comparison_table(plan, first_year, second_year))])
 
 
 def comparison_table(plan, first_year: int, second_year: int) -> Iterator[list]:

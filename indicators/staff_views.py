@@ -6,6 +6,7 @@ Lists are shown a page at a time (``?page=N``; a page past the end shows the las
 the public search does), so every page costs the same whatever the size of the plan.
 """
 
+from collections.abc import Iterator
 from functools import wraps
 
 from django.contrib import admin, messages
@@ -13,9 +14,10 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -231,10 +233,25 @@ def _review(request) -> None:
             messages.error(request, message)
 
 
-def _xlsx(spool, filename: str) -> FileResponse:
-    return FileResponse(
-        spool, as_attachment=True, filename=filename, content_type=file_limits.XLSX_CONTENT_TYPE
+def _xlsx(chunks: Iterator[bytes], filename: str) -> StreamingHttpResponse:
+    """A streamed workbook, written in the request's language whenever the server reads it."""
+    response = StreamingHttpResponse(
+        _in_language(chunks, translation.get_language()),
+        content_type=file_limits.XLSX_CONTENT_TYPE,
     )
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+def _in_language(chunks: Iterator[bytes], language: str | None) -> Iterator[bytes]:
+    """``chunks``, each written with ``language`` active: a streamed body is read after the
+    view has returned, and the thread's language may be another by then."""
+    while True:
+        with translation.override(language):
+            chunk = next(chunks, None)
+        if chunk is None:
+            return
+        yield chunk
 
 
 @planner_required

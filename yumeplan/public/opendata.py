@@ -20,9 +20,8 @@ from indicators.models import Indicator
 from indicators.spreadsheet_safety import safe_row
 from indicators.statuses import Status, not_reported
 from indicators.values import format_value
+from indicators.xlsx_stream import stream_workbook
 from policies.fiscal_years import format_era
-
-from .xlsx_stream import stream_workbook
 
 LICENCE = {
     "name": "CC BY 4.0",
@@ -294,14 +293,15 @@ def csv_text(plan, indicators) -> str:
 
 
 def xlsx_chunks(plan, indicators) -> Iterator[bytes]:
-    """The same table as the CSV as a workbook, streamed; values are numbers there."""
+    """The same table as the CSV as a workbook, streamed; values are numbers there (the
+    writer neutralises the text cells)."""
     numbers = [CSV_COLUMNS.index(name) for name in NUMBER_COLUMNS]
 
     def rows():
         yield CSV_COLUMNS
-        for row in map(safe_row, csv_rows(plan, indicators)):
+        for row in csv_rows(plan, indicators):
             for index in numbers:
                 row[index] = Decimal(row[index]) if row[index] != "" else None
             yield row
 
-    return stream_workbook("indicators", rows())
+    return stream_workbook([("indicators", rows())])
