@@ -5,7 +5,6 @@ streamed a chunk of indicators at a time; every response states its licence in t
 ``Link`` header (rel="license") as well as in the JSON body.
 """
 
-from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -50,19 +49,17 @@ def api_plans(request):
 def api_indicators(request, slug):
     """A page of a plan's indicators (``?page=2``), with links to the pages beside it."""
     plan = get_object_or_404(Plan, slug=slug)
-    indicators = opendata.plan_indicators(plan)
-    paginator = Paginator(indicators.values_list("pk", flat=True), opendata.API_PAGE_SIZE)
     number = request.GET.get("page", "1")
-    if not number.isdecimal() or not 1 <= int(number) <= paginator.num_pages:
+    if not number.isdecimal() or int(number) < 1:
         raise Http404
-    page = paginator.page(int(number))
-    payload = opendata.indicator_page(plan, indicators, page)
+    page = opendata.indicator_page(plan, int(number))
+    if page is None:
+        raise Http404
     path = reverse("opendata:api_indicators", kwargs={"slug": slug})
-    payload["next"] = f"{path}?page={page.next_page_number()}" if page.has_next() else None
-    payload["previous"] = (
-        f"{path}?page={page.previous_page_number()}" if page.has_previous() else None
-    )
-    return _with_licence(JsonResponse(payload, json_dumps_params=JSON_OPTIONS))
+    pages = page.pop("pages")
+    page["next"] = f"{path}?page={int(number) + 1}" if int(number) < pages else None
+    page["previous"] = f"{path}?page={int(number) - 1}" if int(number) > 1 else None
+    return _with_licence(JsonResponse(page, json_dumps_params=JSON_OPTIONS))
 
 
 @require_safe

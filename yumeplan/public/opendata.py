@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Count, Window
 from django.utils import translation
 
 from indicators import published
@@ -196,12 +197,25 @@ def plan_head(plan, basic_policy=None) -> dict:
     }
 
 
-def indicator_page(plan, indicators, page) -> dict:
-    """One page of the API's indicator list (``page`` of a Paginator of the indicators' ids)."""
-    ids = list(page.object_list)
+def indicator_page(plan, number: int) -> dict | None:
+    """Page ``number`` (from 1) of the API's list of the plan's indicators, with the
+    number of ``pages``; None past the last page (page 1 of a plan without indicators is
+    empty). The page's ids and the count come from one query: a window count over the
+    sorted list, rather than a COUNT(*) and a sorted page that each read the whole plan."""
+    start = (number - 1) * API_PAGE_SIZE
+    found = list(
+        plan_indicators(plan)
+        .annotate(total=Window(Count("pk")))
+        .values_list("pk", "total")[start : start + API_PAGE_SIZE]
+    )
+    if not found and number > 1:
+        return None
+    ids = [pk for pk, _total in found]
+    count = found[0][1] if found else 0
     return {
         **plan_head(plan),
-        "count": page.paginator.count,
+        "count": count,
+        "pages": max(1, -(-count // API_PAGE_SIZE)),
         "indicators": list(_Loaded(plan, ids).records()) if ids else [],
     }
 
