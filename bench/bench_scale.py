@@ -32,7 +32,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from _django import ROOT, count_queries, make_planner, setup_throwaway_django, signed_in_client
+from _django import (
+    ROOT,
+    analyze,
+    count_queries,
+    make_planner,
+    setup_throwaway_django,
+    signed_in_client,
+)
 
 HTML, API, DOWNLOAD = "html", "api", "download"
 MB = 1024 * 1024
@@ -278,6 +285,7 @@ def size_rows(projects: int, folder: str) -> list[Row]:
     generated = time.perf_counter() - start
     planner = make_planner(f"publisher-{projects}")
     published = publish_approved(built.plan, planner)
+    analyze()
     rows = [
         emit(
             Row(
@@ -312,6 +320,7 @@ def write_rows() -> list[Row]:
     plan = build_synthetic_plan(
         slug="bench-writes", projects=WRITE_ROWS * 10 // 12, reporting_year=2023
     ).plan
+    analyze()
     planner = make_planner("bench-writer")
     indicators = list(
         Indicator.objects.filter(project__plan=plan).select_related("project").order_by("pk")

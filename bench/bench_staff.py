@@ -16,7 +16,13 @@ from __future__ import annotations
 import time
 import tracemalloc
 
-from _django import count_queries, make_planner, signed_in_client, synthetic_plan_from_arguments
+from _django import (
+    analyze,
+    count_queries,
+    make_planner,
+    signed_in_client,
+    synthetic_plan_from_arguments,
+)
 
 LAST = "page=999999"  # past the end: the last page
 
@@ -24,14 +30,7 @@ LAST = "page=999999"  # past the end: the last page
 def main() -> None:
     database = synthetic_plan_from_arguments()
 
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        # What autovacuum does soon after a bulk load: without statistics the planner
-        # guesses a few rows and picks nested loops over the whole plan.
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-
+    analyze()
     client = signed_in_client(make_planner())
 
     base = "/staff/plans/bench-synthetic"
