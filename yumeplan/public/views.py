@@ -15,6 +15,7 @@ from policies.models import BasicPolicy, Department, Highlight, Measure, Plan, P
 
 from . import search as plan_search
 from .caching import cached_public
+from .paging import CountedPaginator
 
 SEARCH_PAGE_SIZE = 50
 POLICY_PAGE_SIZE = 100  # projects of a policy's main-indicator table per page
@@ -73,7 +74,7 @@ def basic_policy_detail(request, slug, number):
         .in_summary()
         .filter(Exists(indicators.filter(is_main=True)) | ~Exists(indicators))
     )
-    page = Paginator(projects, POLICY_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CountedPaginator(projects, POLICY_PAGE_SIZE).get_page(request.GET.get("page"))
     indicators = (
         Indicator.objects.filter(project__in=list(page.object_list), is_main=True)
         .select_related("project__basic_policy__plan")

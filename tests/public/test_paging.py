@@ -1,0 +1,37 @@
+import pytest
+from django.core.paginator import Paginator
+
+from policies.models import Project
+from yumeplan.public.paging import CountedPaginator
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("asked", [None, "", "x", "-3", "0", "1", "2", "3", "4", "99"])
+def test_pages_are_django_paginators_pages(build_plan, asked):
+    build_plan(projects_per_policy=7, policies=1)
+    projects = Project.objects.order_by("number")
+    expected = Paginator(projects, 3).get_page(asked)
+    page = CountedPaginator(projects, 3).get_page(asked)
+    assert list(page.object_list) == list(expected.object_list)
+    assert (page.number, page.paginator.count, page.paginator.num_pages) == (
+        expected.number,
+        expected.paginator.count,
+        expected.paginator.num_pages,
+    )
+    assert page.has_next() == expected.has_next()
+    assert list(page.paginator.get_elided_page_range(page.number)) == list(
+        expected.paginator.get_elided_page_range(expected.number)
+    )
+
+
+def test_a_page_and_its_list_length_take_one_query(build_plan, django_assert_num_queries):
+    build_plan(projects_per_policy=7, policies=1)
+    with django_assert_num_queries(1):
+        page = CountedPaginator(Project.objects.order_by("number"), 3).get_page("2")
+        assert page.paginator.num_pages == 3 and len(page.object_list) == 3
+
+
+def test_an_empty_list_has_one_empty_page(db):
+    page = CountedPaginator(Project.objects.order_by("number"), 3).get_page("1")
+    assert list(page.object_list) == [] and page.paginator.num_pages == 1
