@@ -12,7 +12,6 @@ from functools import wraps
 from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,6 +25,7 @@ from policies.models import Plan, Project, ReportingYear
 
 from . import file_limits, reports
 from .models import Actual, ActualState, Indicator
+from .paging import CountedPaginator
 from .services import carry_over as carry_over_service
 from .services import workflow
 from .values import parse_whole_number
@@ -57,7 +57,7 @@ SUMMARY_PAGE_SIZE = 200  # projects of the summary per page
 def _page(request, items, size: int, query: str = "") -> dict:
     """One page of ``items`` (an ordered queryset) and what the pagination include needs;
     ``query`` is the rest of the query string its links keep."""
-    page = Paginator(items, size).get_page(request.GET.get("page"))
+    page = CountedPaginator(items, size).get_page(request.GET.get("page"))
     return {
         "page": page,
         "page_links": page.paginator.get_elided_page_range(page.number),

@@ -10,12 +10,12 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators import published
 from indicators.models import AchievementStatus, Indicator, PublicVersion
+from indicators.paging import CountedPaginator
 from indicators.statuses import StatusCounts, not_reported
 from policies.models import BasicPolicy, Department, Highlight, Measure, Plan, Project
 
 from . import search as plan_search
 from .caching import cached_public
-from .paging import CountedPaginator
 
 SEARCH_PAGE_SIZE = 50
 POLICY_PAGE_SIZE = 100  # projects of a policy's main-indicator table per page

@@ -1,8 +1,8 @@
 import pytest
 from django.core.paginator import Paginator
 
+from indicators.paging import CountedPaginator
 from policies.models import Project
-from yumeplan.public.paging import CountedPaginator
 
 pytestmark = pytest.mark.django_db
 

@@ -26,7 +26,12 @@ class CountedPaginator(Paginator):
                 start : start + self.per_page
             ]
         )
-        if not rows:
+        if not rows and number > 1:
             return super().get_page(number)  # past the end: the last page, as Paginator
-        self.__dict__["count"] = rows[0]._list_length  # Paginator.count is a cached_property
+        # Paginator.count is a cached_property; rows are models, or dicts from values().
+        self.__dict__["count"] = _list_length(rows[0]) if rows else 0
         return self._get_page(rows, number, self)
+
+
+def _list_length(row) -> int:
+    return row["_list_length"] if isinstance(row, dict) else row._list_length
