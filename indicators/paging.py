@@ -1,14 +1,16 @@
-"""A paginator that reads a page and the length of the whole list in one query."""
+"""A paginator that reads a page of a long list without counting the list separately."""
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Window
 
 
 class CountedPaginator(Paginator):
-    """Django's Paginator over a queryset, with ``get_page`` answered by one query: the
-    page's rows, each carrying a window count of the whole list. A long list (a policy of
-    8,000 projects) is then read once per page, not once to count it and once for the
-    page. A page past the end costs a COUNT and a second read, as with Paginator."""
+    """Django's Paginator over a queryset of models, with ``get_page`` reading the page's
+    ids together with the length of the whole list (a window count over narrow rows), then
+    the page's objects by id. A long list (a policy of 8,000 projects, a plan of 53,000
+    indicators) is sorted once, as ids, rather than counted once and then sorted again
+    with every column of its joined rows. A page past the end costs a COUNT and a second
+    read, as with Paginator."""
 
     def __init__(self, object_list, per_page):
         super().__init__(object_list, per_page)  # no orphans: a page is what it reads
@@ -21,17 +23,14 @@ class CountedPaginator(Paginator):
         if number < 1:
             return super().get_page(number)  # Paginator answers with the last page
         start = (number - 1) * self.per_page
-        rows = list(
-            self.object_list.annotate(_list_length=Window(Count("pk")))[
-                start : start + self.per_page
-            ]
+        found = list(
+            self.object_list.annotate(_list_length=Window(Count("pk"))).values_list(
+                "pk", "_list_length"
+            )[start : start + self.per_page]
         )
-        if not rows and number > 1:
+        if not found and number > 1:
             return super().get_page(number)  # past the end: the last page, as Paginator
-        # Paginator.count is a cached_property; rows are models, or dicts from values().
-        self.__dict__["count"] = _list_length(rows[0]) if rows else 0
-        return self._get_page(rows, number, self)
-
-
-def _list_length(row) -> int:
-    return row["_list_length"] if isinstance(row, dict) else row._list_length
+        self.__dict__["count"] = found[0][1] if found else 0  # count is a cached_property
+        ids = [pk for pk, _length in found]
+        loaded = {row.pk: row for row in self.object_list.filter(pk__in=ids)} if ids else {}
+        return self._get_page([loaded[pk] for pk in ids], number, self)
