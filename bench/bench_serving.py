@@ -11,6 +11,9 @@ load test's officers and planners work on):
 - requests per second of a static file, /healthz and the cached policy page on one server,
   and their ratios (goals: /healthz ≥ 50 % of the static file, policy page ≥ 80 % of /healthz);
   and /healthz on a third server without the connection pool, as before (for comparison);
+- the CPU time each of those requests cost the server's workers, PostgreSQL (the bench
+  database's connections) and Redis, and the ratio of the totals: unlike requests per
+  second, these hardly depend on what else the machine is running;
 - how many renders one page costs after a publication across 2 servers × 2 workers (goal 1);
 - the load test of a publication day against both servers (bench/locustfile.py): throughput,
   p50/p95/p99 per page and errors (goals: p99 of cached public pages ≤ 50 ms, no error).
@@ -20,6 +23,7 @@ Loopback only; every number is from this machine, shared with whatever else runs
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import http.client
 import os
@@ -32,6 +36,7 @@ from multiprocessing import Pool
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import psutil  # comes with locust
 from _serving import KANAZAWA_SLUG, Servers, run_locust, wait_until_ready
 
 # the cached public pages (downloads are streamed, not cached)
@@ -66,6 +71,46 @@ def requests_per_second(url: str, seconds: float, clients: int) -> tuple[float, 
     with Pool(clients) as pool:
         results = pool.map(_client, [(parts.hostname, parts.port, path, seconds)] * clients)
     return sum(ok for ok, _ in results) / seconds, sum(errors for _, errors in results)
+
+
+def cpu_seconds(processes: dict[str, list[psutil.Process]]) -> dict[str, float]:
+    """User and system CPU time so far of each group of processes."""
+    total = {}
+    for name, group in processes.items():
+        total[name] = 0.0
+        for process in group:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                times = process.cpu_times()
+                total[name] += times.user + times.system
+    return total
+
+
+def serving_processes(servers: Servers) -> dict[str, list[psutil.Process]]:
+    """The first server's workers, the PostgreSQL backends of the bench database and Redis."""
+    database = urlsplit(servers.env["DATABASE_URL"]).path.strip("/")
+    found = {"workers": psutil.Process(servers.processes[0].pid).children(), "PostgreSQL": []}
+    found["Redis"] = []
+    for process in psutil.process_iter(["name", "cmdline"]):
+        command = " ".join(process.info["cmdline"] or [])
+        if command.startswith("postgres:") and f" {database} " in command:
+            found["PostgreSQL"].append(process)
+        elif (process.info["name"] or "").startswith("redis-server"):
+            found["Redis"].append(process)
+    return found
+
+
+def measure(url: str, seconds: float, clients: int, servers: Servers) -> tuple[float, dict]:
+    """Requests per second from ``clients`` processes, and the CPU µs per request spent
+    by each group of serving processes (Redis may serve others on this machine too)."""
+    processes = serving_processes(servers)
+    before = cpu_seconds(processes)
+    rate, errors = requests_per_second(url, seconds, clients)
+    after = cpu_seconds(processes)
+    served = max(rate * seconds, 1)
+    cpu = {name: (after[name] - before[name]) / served * 1e6 for name in before}
+    cost = "  ".join(f"{name} {value:4.0f}" for name, value in cpu.items())
+    print(f"{rate:8.0f} req/s  ({errors} errors)  CPU µs per request: {cost}")
+    return rate, cpu
 
 
 def renders_after_a_publication(servers: Servers) -> int:
@@ -109,7 +154,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--users", type=int, default=20)
-    parser.add_argument("--load-seconds", type=int, default=30)
+    parser.add_argument("--load-seconds", type=int, default=30, help="0: no load test")
     args = parser.parse_args()
     database_url = os.environ["DATABASE_URL"]
     with Servers(database_url, args.redis_url, count=2, workers=2, name="bench") as servers:
@@ -118,27 +163,30 @@ def main() -> None:
         page = urllib.request.urlopen(policy).read().decode()
         static = first + re.search(r'href="(/static/[^"]+\.css)"', page).group(1)
         print(f"one server, 2 workers, {args.clients} client processes, {args.seconds} s each")
-        rates = {}
+        rates, cpu = {}, {}
         for name, url in [("static file", static), ("/healthz", f"{first}/healthz"),
                           ("cached policy page", policy)]:  # fmt: skip
-            rates[name], errors = requests_per_second(url, args.seconds, args.clients)
-            print(f"{name:20} {rates[name]:8.0f} req/s  ({errors} errors)")
+            print(f"{name:20}", end="", flush=True)
+            rates[name], cpu[name] = measure(url, args.seconds, args.clients, servers)
         print(
             f"/healthz / static file: {rates['/healthz'] / rates['static file']:.0%} (goal ≥ 50 %)"
         )
         print(
             "cached policy page / /healthz: "
-            f"{rates['cached policy page'] / rates['/healthz']:.0%} (goal ≥ 80 %)"
+            f"{rates['cached policy page'] / rates['/healthz']:.0%} (goal ≥ 80 %); "
+            "by the inverse of their CPU per request: "
+            f"{sum(cpu['/healthz'].values()) / sum(cpu['cached policy page'].values()):.0%}"
         )
         unpooled, _log = servers.launch(
             {**servers.env, "DATABASE_URL": servers.env["DATABASE_URL"] + "?pool=false"}
         )
         wait_until_ready(unpooled)
-        rate, errors = requests_per_second(f"{unpooled}/healthz", args.seconds, args.clients)
+        rate, _errors = requests_per_second(f"{unpooled}/healthz", args.seconds, args.clients)
         print(f"/healthz, a new connection per request (?pool=false): {rate:.0f} req/s")
         renders = renders_after_a_publication(servers)
         print(f"renders of one page after a publication, 2 servers × 2 workers: {renders} (goal 1)")
-        load_test(servers, args.users, args.load_seconds)
+        if args.load_seconds:
+            load_test(servers, args.users, args.load_seconds)
 
 
 if __name__ == "__main__":
