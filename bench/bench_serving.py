@@ -16,7 +16,9 @@ load test's officers and planners work on):
   second, these hardly depend on what else the machine is running;
 - how many renders one page costs after a publication across 2 servers × 2 workers (goal 1);
 - the load test of a publication day against both servers (bench/locustfile.py): throughput,
-  p50/p95/p99 per page and errors (goals: p99 of cached public pages ≤ 50 ms, no error).
+  p50/p95/p99 per page and errors (goals: p99 of cached public pages ≤ 50 ms, no error);
+  and, from the servers' request logs, the time the workers spent on those pages (what
+  locust measures adds the wait for a free worker and for the CPU) and the renders.
 Loopback only; every number is from this machine, shared with whatever else runs on it.
 """
 
@@ -122,7 +124,28 @@ def renders_after_a_publication(servers: Servers) -> int:
     return servers.renders() - before
 
 
+REQUEST_LINE = re.compile(r" yumeplan\.request GET (\S+) \d+ ([\d.]+)ms ")
+
+
+def server_side(servers: Servers, offsets: list[int]) -> tuple[list[float], int]:
+    """From the servers' logs since ``offsets``: how long the workers took over each
+    request for a cached public page (the Kanazawa plan's pages: not the API or downloads),
+    and how many pages they rendered."""
+    durations, renders = [], 0
+    for log, offset in zip(servers.logs, offsets, strict=True):
+        with log.open(errors="replace") as stream:
+            stream.seek(offset)
+            for line in stream:
+                renders += "yumeplan.public.cache rendered " in line
+                found = REQUEST_LINE.search(line)
+                path = found.group(1) if found else ""
+                if f"/plans/{KANAZAWA_SLUG}/" in path and not path.startswith("/api/"):
+                    durations.append(float(found.group(2)))
+    return sorted(durations), renders
+
+
 def load_test(servers: Servers, users: int, seconds: int) -> None:
+    offsets = [log.stat().st_size for log in servers.logs]
     with tempfile.TemporaryDirectory() as tmp:
         prefix = Path(tmp) / "load"
         result = run_locust(
@@ -144,6 +167,15 @@ def load_test(servers: Servers, users: int, seconds: int) -> None:
     public = [row for row in rows if row["Name"] in PUBLIC_PAGES]
     worst = max(float(row["99%"]) for row in public)
     print(f"p99 of the cached public pages, worst page: {worst:.0f} ms (goal ≤ 50 ms)")
+    durations, renders = server_side(servers, offsets)
+    if durations:
+        p50, p99 = (durations[int(len(durations) * q)] for q in (0.5, 0.99))
+        slow = sum(duration > 50 for duration in durations)
+        print(
+            f"the same pages in the servers' logs (time in the worker, without waiting for one "
+            f"or for the client): p50 {p50:.0f} ms, p99 {p99:.0f} ms, {slow} of {len(durations)} "
+            f"over 50 ms; {renders} renders (each publication renders every page again)"
+        )
     total = next(row for row in rows if row["Name"] == "Aggregated")
     print(f"errors: {total['Failure Count']} (goal 0); locust exit code {result['returncode']}")
 
