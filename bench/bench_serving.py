@@ -11,15 +11,21 @@ load test's officers and planners work on):
 - requests per second of a static file, /healthz and the cached policy page on one server,
   and their ratios (goals: /healthz ≥ 50 % of the static file, policy page ≥ 80 % of /healthz);
   and /healthz on a third server without the connection pool, as before (for comparison);
+- the CPU time each of those requests cost the server's workers, PostgreSQL (the bench
+  database's connections) and Redis, and the ratio of the totals: unlike requests per
+  second, these hardly depend on what else the machine is running;
 - how many renders one page costs after a publication across 2 servers × 2 workers (goal 1);
 - the load test of a publication day against both servers (bench/locustfile.py): throughput,
-  p50/p95/p99 per page and errors (goals: p99 of cached public pages ≤ 50 ms, no error).
+  p50/p95/p99 per page and errors (goals: p99 of cached public pages ≤ 50 ms, no error);
+  and, from the servers' request logs, the time the workers spent on those pages (what
+  locust measures adds the wait for a free worker and for the CPU) and the renders.
 Loopback only; every number is from this machine, shared with whatever else runs on it.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import http.client
 import os
@@ -32,6 +38,7 @@ from multiprocessing import Pool
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import psutil  # comes with locust
 from _serving import KANAZAWA_SLUG, Servers, run_locust, wait_until_ready
 
 # the cached public pages (downloads are streamed, not cached)
@@ -68,6 +75,46 @@ def requests_per_second(url: str, seconds: float, clients: int) -> tuple[float, 
     return sum(ok for ok, _ in results) / seconds, sum(errors for _, errors in results)
 
 
+def cpu_seconds(processes: dict[str, list[psutil.Process]]) -> dict[str, float]:
+    """User and system CPU time so far of each group of processes."""
+    total = {}
+    for name, group in processes.items():
+        total[name] = 0.0
+        for process in group:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                times = process.cpu_times()
+                total[name] += times.user + times.system
+    return total
+
+
+def serving_processes(servers: Servers) -> dict[str, list[psutil.Process]]:
+    """The first server's workers, the PostgreSQL backends of the bench database and Redis."""
+    database = urlsplit(servers.env["DATABASE_URL"]).path.strip("/")
+    found = {"workers": psutil.Process(servers.processes[0].pid).children(), "PostgreSQL": []}
+    found["Redis"] = []
+    for process in psutil.process_iter(["name", "cmdline"]):
+        command = " ".join(process.info["cmdline"] or [])
+        if command.startswith("postgres:") and f" {database} " in command:
+            found["PostgreSQL"].append(process)
+        elif (process.info["name"] or "").startswith("redis-server"):
+            found["Redis"].append(process)
+    return found
+
+
+def measure(url: str, seconds: float, clients: int, servers: Servers) -> tuple[float, dict]:
+    """Requests per second from ``clients`` processes, and the CPU µs per request spent
+    by each group of serving processes (Redis may serve others on this machine too)."""
+    processes = serving_processes(servers)
+    before = cpu_seconds(processes)
+    rate, errors = requests_per_second(url, seconds, clients)
+    after = cpu_seconds(processes)
+    served = max(rate * seconds, 1)
+    cpu = {name: (after[name] - before[name]) / served * 1e6 for name in before}
+    cost = "  ".join(f"{name} {value:4.0f}" for name, value in cpu.items())
+    print(f"{rate:8.0f} req/s  ({errors} errors)  CPU µs per request: {cost}")
+    return rate, cpu
+
+
 def renders_after_a_publication(servers: Servers) -> int:
     servers._manage("shell", "-c", "from indicators.cache import bump_public_cache as b; b()")
     before = servers.renders()
@@ -77,7 +124,28 @@ def renders_after_a_publication(servers: Servers) -> int:
     return servers.renders() - before
 
 
+REQUEST_LINE = re.compile(r" yumeplan\.request GET (\S+) \d+ ([\d.]+)ms ")
+
+
+def server_side(servers: Servers, offsets: list[int]) -> tuple[list[float], int]:
+    """From the servers' logs since ``offsets``: how long the workers took over each
+    request for a cached public page (the Kanazawa plan's pages: not the API or downloads),
+    and how many pages they rendered."""
+    durations, renders = [], 0
+    for log, offset in zip(servers.logs, offsets, strict=True):
+        with log.open(errors="replace") as stream:
+            stream.seek(offset)
+            for line in stream:
+                renders += "yumeplan.public.cache rendered " in line
+                found = REQUEST_LINE.search(line)
+                path = found.group(1) if found else ""
+                if f"/plans/{KANAZAWA_SLUG}/" in path and not path.startswith("/api/"):
+                    durations.append(float(found.group(2)))
+    return sorted(durations), renders
+
+
 def load_test(servers: Servers, users: int, seconds: int) -> None:
+    offsets = [log.stat().st_size for log in servers.logs]
     with tempfile.TemporaryDirectory() as tmp:
         prefix = Path(tmp) / "load"
         result = run_locust(
@@ -99,6 +167,15 @@ def load_test(servers: Servers, users: int, seconds: int) -> None:
     public = [row for row in rows if row["Name"] in PUBLIC_PAGES]
     worst = max(float(row["99%"]) for row in public)
     print(f"p99 of the cached public pages, worst page: {worst:.0f} ms (goal ≤ 50 ms)")
+    durations, renders = server_side(servers, offsets)
+    if durations:
+        p50, p99 = (durations[int(len(durations) * q)] for q in (0.5, 0.99))
+        slow = sum(duration > 50 for duration in durations)
+        print(
+            f"the same pages in the servers' logs (time in the worker, without waiting for one "
+            f"or for the client): p50 {p50:.0f} ms, p99 {p99:.0f} ms, {slow} of {len(durations)} "
+            f"over 50 ms; {renders} renders (each publication renders every page again)"
+        )
     total = next(row for row in rows if row["Name"] == "Aggregated")
     print(f"errors: {total['Failure Count']} (goal 0); locust exit code {result['returncode']}")
 
@@ -109,7 +186,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--users", type=int, default=20)
-    parser.add_argument("--load-seconds", type=int, default=30)
+    parser.add_argument("--load-seconds", type=int, default=30, help="0: no load test")
     args = parser.parse_args()
     database_url = os.environ["DATABASE_URL"]
     with Servers(database_url, args.redis_url, count=2, workers=2, name="bench") as servers:
@@ -118,27 +195,30 @@ def main() -> None:
         page = urllib.request.urlopen(policy).read().decode()
         static = first + re.search(r'href="(/static/[^"]+\.css)"', page).group(1)
         print(f"one server, 2 workers, {args.clients} client processes, {args.seconds} s each")
-        rates = {}
+        rates, cpu = {}, {}
         for name, url in [("static file", static), ("/healthz", f"{first}/healthz"),
                           ("cached policy page", policy)]:  # fmt: skip
-            rates[name], errors = requests_per_second(url, args.seconds, args.clients)
-            print(f"{name:20} {rates[name]:8.0f} req/s  ({errors} errors)")
+            print(f"{name:20}", end="", flush=True)
+            rates[name], cpu[name] = measure(url, args.seconds, args.clients, servers)
         print(
             f"/healthz / static file: {rates['/healthz'] / rates['static file']:.0%} (goal ≥ 50 %)"
         )
         print(
             "cached policy page / /healthz: "
-            f"{rates['cached policy page'] / rates['/healthz']:.0%} (goal ≥ 80 %)"
+            f"{rates['cached policy page'] / rates['/healthz']:.0%} (goal ≥ 80 %); "
+            "by the inverse of their CPU per request: "
+            f"{sum(cpu['/healthz'].values()) / sum(cpu['cached policy page'].values()):.0%}"
         )
         unpooled, _log = servers.launch(
             {**servers.env, "DATABASE_URL": servers.env["DATABASE_URL"] + "?pool=false"}
         )
         wait_until_ready(unpooled)
-        rate, errors = requests_per_second(f"{unpooled}/healthz", args.seconds, args.clients)
+        rate, _errors = requests_per_second(f"{unpooled}/healthz", args.seconds, args.clients)
         print(f"/healthz, a new connection per request (?pool=false): {rate:.0f} req/s")
         renders = renders_after_a_publication(servers)
         print(f"renders of one page after a publication, 2 servers × 2 workers: {renders} (goal 1)")
-        load_test(servers, args.users, args.load_seconds)
+        if args.load_seconds:
+            load_test(servers, args.users, args.load_seconds)
 
 
 if __name__ == "__main__":

@@ -48,6 +48,16 @@ def test_redis_url_puts_pages_and_the_version_in_the_shared_cache():
     )
 
 
+def test_a_process_keeps_public_cache_max_mb_of_pages_with_or_without_redis():
+    show = (
+        "c = s.CACHES; print(*(c[a]['OPTIONS']['MAX_BYTES'] // 2**20 "
+        "for a in ('public_pages', 'public_pages_local') if 'OPTIONS' in c[a]))"
+    )
+    assert load_settings(show, SECRET_KEY="k", PUBLIC_CACHE_MAX_MB="64").stdout == "32 32\n"
+    shared = load_settings(show, SECRET_KEY="k", PUBLIC_CACHE_MAX_MB="64", REDIS_URL="redis://r")
+    assert shared.stdout == "64\n"
+
+
 @pytest.mark.django_db
 def test_readyz_answers_ready_when_database_caches_and_migrations_are(client):
     response = client.get("/readyz")

@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "yumeplan.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # a public page this process served before: answered here, before the session (caching)
+    "yumeplan.public.caching.PublicPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -178,31 +180,39 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # Public pages and the API are cached until the next publication (indicators/cache.py),
 # under the public version; a page is rendered by one worker while the others wait for it
 # (yumeplan.public.caching). With REDIS_URL every worker of every app server shares the
-# pages and the version (and each process keeps a copy of the pages it serves, under the
-# same versioned keys); without it each process keeps its own pages, bounded in bytes.
-# Pages have their own cache so that culling many search URLs evicts nothing else.
+# pages and the version; without it each process keeps its own pages, bounded in bytes.
+# Each process also keeps a copy of the public pages it answered ("public_pages_local",
+# one per URL), which PublicPageMiddleware serves to the next visitor of the URL after one
+# read of the version. A process's cached pages take PUBLIC_CACHE_MAX_MB at most (the
+# copies, and without Redis its own pages, half each). Pages have their own caches so that
+# culling many search URLs evicts nothing else.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 PUBLIC_CACHE_SHARED = bool(REDIS_URL)
 # Seconds a cached page lives at most; pages of an old version are never read again.
 PUBLIC_CACHE_TIMEOUT = int(os.environ.get("PUBLIC_CACHE_TIMEOUT", str(24 * 3600)))
-_PAGES_IN_MEMORY = {
-    "BACKEND": "yumeplan.public.caching.BoundedLocMemCache",
-    "OPTIONS": {
-        "MAX_ENTRIES": 2000,
-        "MAX_BYTES": int(os.environ.get("PUBLIC_CACHE_MAX_MB", "128")) * 2**20,
-    },
-}
+_PAGE_BYTES = int(os.environ.get("PUBLIC_CACHE_MAX_MB", "128")) * 2**20
+
+
+def _pages_in_memory(location: str, max_bytes: int) -> dict:
+    return {
+        "BACKEND": "yumeplan.public.caching.BoundedLocMemCache",
+        "LOCATION": location,
+        "OPTIONS": {"MAX_ENTRIES": 2000, "MAX_BYTES": max_bytes},
+    }
+
+
 if REDIS_URL:
     _REDIS = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     CACHES = {
         "default": {**_REDIS, "KEY_PREFIX": "yumeplan"},
         "public_pages": {**_REDIS, "KEY_PREFIX": "yumeplan-pages"},
-        "public_pages_local": {**_PAGES_IN_MEMORY, "LOCATION": "public-pages-local"},
+        "public_pages_local": _pages_in_memory("public-pages-local", _PAGE_BYTES),
     }
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        "public_pages": {**_PAGES_IN_MEMORY, "LOCATION": "public-pages"},
+        "public_pages": _pages_in_memory("public-pages", _PAGE_BYTES // 2),
+        "public_pages_local": _pages_in_memory("public-pages-local", _PAGE_BYTES // 2),
     }
 
 # Absolute URLs in public pages and the API (which are cached and shared by all visitors)

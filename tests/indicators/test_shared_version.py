@@ -4,6 +4,7 @@ Marked ``serving``: needs Redis (YUMEPLAN_SERVING_TESTS=1, SERVING_REDIS_URL).
 """
 
 import pytest
+import redis.connection
 from django.core.cache import caches
 
 from indicators.cache import (
@@ -80,3 +81,30 @@ def test_no_copy_of_a_page_is_served_once_a_publication_commits(
     with django_capture_on_commit_callbacks(execute=True):
         bump_public_cache()
     assert "新しい事業名" in client.get(url).content.decode()
+
+
+def test_a_copy_of_a_page_costs_no_query_and_one_round_trip_to_redis(
+    shared_cache,
+    client,
+    build_plan,
+    monkeypatch,
+    django_assert_num_queries,
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        plan = build_plan(projects_per_policy=1, policies=1)
+    url = f"/plans/{plan.slug}/policies/1/"
+    first = client.get(url)
+    sent = []
+    send = redis.connection.AbstractConnection.send_packed_command
+
+    def counted(connection, command, *args, **kwargs):
+        sent.append(command)
+        return send(connection, command, *args, **kwargs)
+
+    monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", counted)
+    with django_assert_num_queries(0):
+        second = client.get(url)
+    assert len(sent) == 1 and b"GET" in b"".join(sent[0])  # the version
+    assert not hasattr(second.wsgi_request, "session")  # answered before the session
+    assert second.content == first.content and dict(second.headers) == dict(first.headers)

@@ -105,6 +105,7 @@ def test_a_worker_waits_for_the_page_another_is_rendering(client, build_plan, mo
     plan = build_plan(projects_per_policy=1, policies=1)
     url = f"/plans/{plan.slug}/"
     client.get(url)
+    caches["public_pages_local"].clear()  # this worker has kept no copy of its own
     cache = caches["public_pages"]
     key = page_key(RequestFactory().get(url), ())
     stored = cache.get(key)

@@ -4,13 +4,15 @@ import hashlib
 import logging
 import time
 from functools import wraps
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
-from django.http import QueryDict
+from django.core.exceptions import DisallowedHost
+from django.http import HttpResponse, QueryDict
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
@@ -32,10 +34,9 @@ def cached_public(view=None, *, reads=()):
     path and those parameters only (in a fixed order), so a query string the view ignores
     neither renders the page again nor adds an entry. Only complete 200 responses are kept;
     public pages carry no CSRF token or per-user content. One worker renders a page while
-    the others (on every app server, with a shared cache) wait for it. With a shared cache,
-    each process also keeps the pages it served in its memory ("public_pages_local"): the
-    key names the version, so such a copy is never stale, and a page read again costs one
-    round trip to Redis (the version) instead of two.
+    the others (on every app server, with a shared cache) wait for it. The response says
+    which version and query it was kept under (``response.public_cache``), for
+    ``PublicPageMiddleware``, which keeps a copy in the process for the next visitor.
     """
     if view is None:
         return lambda view: cached_public(view, reads=reads)
@@ -44,28 +45,125 @@ def cached_public(view=None, *, reads=()):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         _keep_read_parameters(request, reads)
-        key = page_key(request, reads)
-        local = caches["public_pages_local"] if settings.PUBLIC_CACHE_SHARED else None
-        response = local.get(key) if local is not None else None
+        version = getattr(request, "public_cache_version", None)
+        if version is None:
+            version = public_cache_version()
+        key = page_key(request, reads, version)
+        cache = caches["public_pages"]
+        response = cache.get(key)
         if response is None:
-            cache = caches["public_pages"]
-            response = cache.get(key)
-            if response is None:
-                response = _render_once(cache, key, lambda: view(request, *args, **kwargs))
-            if local is not None and response.status_code == 200 and not response.streaming:
-                local.set(key, response, timeout=settings.PUBLIC_CACHE_TIMEOUT)
+            response = _render_once(cache, key, lambda: view(request, *args, **kwargs))
+        if response.status_code == 200 and not response.streaming:
+            response.public_cache = Kept(version, request.META["QUERY_STRING"])
         return response
 
     return wrapper
 
 
-def page_key(request, reads) -> str:
+class Kept(NamedTuple):
+    """Under which public version and (read) query string a response was cached."""
+
+    version: int
+    query: str
+
+
+def page_key(request, reads, version=None) -> str:
     """The cache key of a public response: version, language, path and read parameters,
     and without SITE_ORIGIN the request's origin, which pages then print (site_origin)."""
     query = _read_query(request, reads)
     origin = "" if settings.SITE_ORIGIN else f"{request.scheme}://{request.get_host()}"
     digest = hashlib.sha256(f"{origin}{request.path}?{query}".encode()).hexdigest()
-    return f"yumeplan:public:{public_cache_version()}:{get_language()}:{digest}"
+    if version is None:
+        version = public_cache_version()
+    return f"yumeplan:public:{version}:{get_language()}:{digest}"
+
+
+class PublicPageMiddleware:
+    """Answer a public page this process served before, ahead of the rest of the stack.
+
+    In MIDDLEWARE after the security headers and WhiteNoise, before the session: a GET
+    without a session cookie, for a URL (origin, path, query string) whose answer this
+    process kept under the current public version, is answered here, from one read of the
+    version (Redis, or the database without it): no session, sign-in, URL resolving, view
+    or template. What is kept is what the stack below answered the first time (status,
+    headers, body), so the Content-Language, Vary and X-Frame-Options of a copy are those of
+    the first answer; the middleware above add theirs (CSP, the security headers, the
+    request log) to every answer alike. A publication is served on the next request, as
+    by ``cached_public``: the version is read for each one.
+
+    An answer is kept only when ``cached_public`` served it (never a staff page, an error
+    or a streamed download), set no cookie and does not vary by cookie, and when the query
+    string holds exactly the parameters the view reads (in any order): other queries go
+    through the stack, where the decorator answers them from the shared cache without a new
+    entry. One copy per URL, the latest version's, in "public_pages_local" (this process's
+    memory, bounded in bytes). A request with a session cookie (a signed-in member of staff)
+    always goes through the stack, which moves the session's idle expiry on.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        # CommonMiddleware refuses these user agents; a copy answered here would not.
+        self.enabled = not settings.DISALLOWED_USER_AGENTS
+
+    def __call__(self, request):
+        address = self._address(request) if self.enabled else None
+        if address is None:
+            return self.get_response(request)
+        local = caches["public_pages_local"]
+        key = hashlib.sha256("?".join(address).encode()).hexdigest()
+        page = local.get(key)
+        if page is not None:
+            version = public_cache_version()
+            if page.version == version:
+                return page.response()
+            request.public_cache_version = version  # the decorator need not read it again
+        response = self.get_response(request)
+        kept = getattr(response, "public_cache", None)
+        if (
+            kept is not None
+            and kept.query == address[1]
+            and response.status_code == 200
+            and not response.cookies
+            and "cookie" not in response.get("Vary", "").lower()
+        ):
+            local.set(key, KeptPage.of(response), timeout=settings.PUBLIC_CACHE_TIMEOUT)
+        return response
+
+    @staticmethod
+    def _address(request) -> tuple[str, str] | None:
+        """``scheme://host/path`` and the query string with its parameters sorted, or None
+        for a request that is not to be answered from a copy."""
+        if request.method != "GET" or settings.SESSION_COOKIE_NAME in request.COOKIES:
+            return None
+        try:
+            origin = f"{request.scheme}://{request.get_host()}"
+        except DisallowedHost:
+            return None  # the stack answers 400
+        query = ""
+        if request.META.get("QUERY_STRING"):
+            query = urlencode(sorted((n, v) for n, vs in request.GET.lists() for v in vs))
+        return f"{origin}{request.path}", query
+
+
+class KeptPage(NamedTuple):
+    """A public answer as the stack below PublicPageMiddleware gave it."""
+
+    version: int
+    status: int
+    headers: tuple
+    content: bytes
+
+    @classmethod
+    def of(cls, response) -> "KeptPage":
+        return cls(
+            response.public_cache.version,
+            response.status_code,
+            tuple(response.items()),
+            response.content,
+        )
+
+    def response(self) -> HttpResponse:
+        return HttpResponse(self.content, status=self.status, headers=dict(self.headers))
 
 
 def site_origin(request) -> str:
