@@ -88,6 +88,8 @@ PAGES = [
 # Goals (issue 10): seconds and sizes per kind of page, and for the bulk writes.
 PAGE_SECONDS = {HTML: 0.5, API: 0.3, DOWNLOAD: 1.0}
 PLAN_PAGE_SECONDS = 0.1
+PAGE_RATIO = 2  # a page's time at a size against its time at the first size
+SMALLEST_SIZE_SECONDS: dict[str, tuple[str, float]] = {}  # label: (size, seconds)
 PAGE_KB = 500
 DOWNLOAD_MB = 300
 PUBLISH_SECONDS = 10
@@ -136,15 +138,27 @@ def page_row(client, size: str, label: str, kind: str, url: str) -> Row:
 
     row = Row(size, label)
     try:
-        bump_public_cache()  # as after a publication: public pages are rendered again
-        with count_queries() as count:
-            status, first, total, size_bytes = _request(client, url)
+        # As after a publication: public pages are rendered again. A page is timed three
+        # times (the median), a download once.
+        times = []
+        for _repeat in range(1 if kind == DOWNLOAD else 3):
+            bump_public_cache()
+            with count_queries() as count:
+                status, first, total, size_bytes = _request(client, url)
+            times.append(first)
         if status != 200:
             row.note = f"HTTP {status} {url}"
             return row
+        first = sorted(times)[len(times) // 2]
         limit = PLAN_PAGE_SECONDS if label == "plan page" else PAGE_SECONDS[kind]
         row.seconds = goal(first, limit, ".3f")
         row.queries = str(count[0])
+        if kind != DOWNLOAD:
+            # A page shows a fixed number of rows: goal ≤ 2 × its time at the first size.
+            smallest = SMALLEST_SIZE_SECONDS.setdefault(label, (size, first))
+            if smallest[0] != size:
+                ratio = first / smallest[1]
+                row.note = f"{goal(ratio, PAGE_RATIO, '.1f')} × its time at {smallest[0]}"
         if kind == DOWNLOAD:
             row.size_kb = f"{size_bytes / 1024:,.0f}"
             row.note = f"all sent in {total:.2f} s"
@@ -407,7 +421,8 @@ COLUMNS = [
 def print_header(vendor: str) -> None:
     print(
         f"{vendor}; goals: HTML ≤ {PAGE_SECONDS[HTML]} s and ≤ {PAGE_KB} KB, plan page ≤ "
-        f"{PLAN_PAGE_SECONDS} s, API ≤ {PAGE_SECONDS[API]} s, downloads start ≤ "
+        f"{PLAN_PAGE_SECONDS} s, API ≤ {PAGE_SECONDS[API]} s, pages ≤ {PAGE_RATIO} × their "
+        "time at the first size (median of 3 first renders), downloads start ≤ "
         f"{PAGE_SECONDS[DOWNLOAD]} s in < {DOWNLOAD_MB} MB (tracemalloc peak), publish ≤ "
         f"{PUBLISH_SECONDS} s, recompute ≤ {RECOMPUTE_SECONDS} s, confirm ≤ {CONFIRM_RATIO} × "
         f"raw, export/import ≤ {PLAN_IO_SECONDS} s and ≤ {PLAN_IO_MB} MB (peak RSS)"
