@@ -75,10 +75,21 @@ def query_times(show: bool):
             print(f"    {seconds:7.3f} s  {sql}")
 
 
+def vacuum() -> None:
+    """Clear the dead rows that earlier rolled-back repetitions left (this machine's
+    PostgreSQL runs no autovacuum), so that every repetition starts alike."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+
+
 def measure(label: str, function, *, profile: bool, queries: bool = False) -> None:
     """Run ``function`` in a transaction that is rolled back; print its cost."""
     from django.db import connection, transaction
 
+    vacuum()
     profiler = cProfile.Profile()
     try:
         with transaction.atomic(), count_queries() as count, query_times(queries):
