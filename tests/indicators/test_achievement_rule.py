@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indicators import achievement
-from indicators.achievement import Direction, Judgement, Rule, Status, TargetKind
 from indicators import values as values_module
+from indicators.achievement import Direction, Judgement, Rule, Status, TargetKind
 from indicators.values import value_formatter
 
 PROPERTIES = settings(derandomize=True, deadline=None, max_examples=400)

@@ -283,8 +283,6 @@ def test_a_refresh_leaves_the_indicators_between_its_own_alone(picked):
     rows = Judgement.objects.count()
     judgements.refresh_judgements(indicator.pk for indicator in chosen)
     assert Judgement.objects.count() == rows
-    stale = set(
-        Judgement.objects.filter(working_reason="古い").values_list("indicator", flat=True)
-    )
+    stale = set(Judgement.objects.filter(working_reason="古い").values_list("indicator", flat=True))
     assert stale == {i.pk for i in indicators} - {i.pk for i in chosen}
     assert_stored_equals_fresh(Indicator.objects.filter(pk__in=[i.pk for i in chosen]))
