@@ -15,7 +15,7 @@ from indicators import values as values_module
 from indicators.achievement import Direction, Judgement, Rule, Status, TargetKind
 from indicators.values import value_formatter
 
-PROPERTIES = settings(derandomize=True, deadline=None, max_examples=400)
+PROPERTIES = settings(derandomize=True, deadline=None, max_examples=300)
 
 
 # --- the rule as first written (indicators/achievement.py before Rule) ----------------------
