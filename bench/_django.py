@@ -31,9 +31,12 @@ class ThrowawayDatabase:
         self._tmp.cleanup()
 
 
-def setup_throwaway_django(*, debug: bool = False) -> ThrowawayDatabase:
+def setup_throwaway_django(*, debug: bool = False, reuse: bool = False) -> ThrowawayDatabase:
     """Point Django at a new database, set it up and migrate; keep the returned object
-    alive for as long as the database is used and call its ``cleanup()`` at the end."""
+    alive for as long as the database is used and call its ``cleanup()`` at the end.
+    With ``reuse`` and a PostgreSQL DATABASE_URL, DATABASE_URL's own database is migrated
+    and used, and kept by ``cleanup()`` (to repeat a measurement without building its data
+    again)."""
     sys.path.insert(0, str(ROOT))
     tmp = tempfile.TemporaryDirectory()
     given = os.environ.get("DATABASE_URL", "")
@@ -53,6 +56,9 @@ def setup_throwaway_django(*, debug: bool = False) -> ThrowawayDatabase:
     if not postgres:
         call_command("migrate", verbosity=0)
         return ThrowawayDatabase("sqlite", tmp)
+    if reuse:
+        call_command("migrate", verbosity=0)
+        return ThrowawayDatabase("postgresql", tmp)
     old_name = connection.settings_dict["NAME"]
     test_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     os.environ["DATABASE_URL"] = given.rsplit("/", 1)[0] + "/" + test_name

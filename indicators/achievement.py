@@ -27,8 +27,8 @@ Which of rules 3 and 4 applies:
 
 Edge cases, decided here so that nothing divides by zero:
 
-- Statuses are decided by exact rational comparison (``fractions.Fraction``), written
-  without division: r ≥ θ is ``actual ≥ θ·T`` (up) or ``θ·actual ≤ T`` (down). The ratio
+- Statuses are decided by exact comparison (sums and products of Decimals that are never
+  rounded), written without division: r ≥ θ is ``actual ≥ θ·T`` (up) or ``θ·actual ≤ T`` (down). The ratio
   returned is for display only.
 - down with actual 0 (and a positive reference): r = ∞ → 達成; the ratio is returned as
   None because it is infinite.
@@ -53,15 +53,27 @@ What cannot be judged (status None, with the reason):
 from __future__ import annotations
 
 import enum
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
-from fractions import Fraction
+from decimal import (
+    MAX_EMAX,
+    MAX_PREC,
+    MIN_EMIN,
+    ROUND_HALF_UP,
+    Context,
+    Decimal,
+    Inexact,
+    Rounded,
+)
+from typing import NamedTuple
 
-from indicators.values import format_value
+from indicators.values import format_value, value_formatter
 
 __all__ = [
     "Direction",
     "Judgement",
+    "Rule",
     "Status",
     "TargetKind",
     "expected_on_trajectory",
@@ -136,6 +148,8 @@ _LOWER_IS_BETTER_NOTE_EN = "lower is better"
 
 
 def _as_decimal(value: object, name: str) -> Decimal:
+    if type(value) is Decimal and value.is_finite():
+        return value  # the common case, first
     if isinstance(value, bool) or not isinstance(value, Decimal | int):
         raise TypeError(f"{name} must be a Decimal or int, got {type(value).__name__}")
     value = Decimal(value)
@@ -156,26 +170,51 @@ def _check_threshold(threshold: object) -> Decimal:
     return threshold
 
 
-def _band(
-    actual: Decimal, reference: Decimal, theta: Decimal, *, lower_is_better: bool, strict: bool
-) -> Status:
-    """Place actual against reference: achieved, within the θ band, or below it.
+# Sums and products of Decimals, exact: the precision is as large as libmpdec allows (a
+# result only takes the digits it needs), and a rounding would raise rather than pass.
+_EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN, traps=[Inexact, Rounded])
+
+
+class _Band(NamedTuple):
+    """Where an actual stands against a reference: achieved, within the θ band, or below.
 
     ``strict`` makes "achieved" require strictly passing the reference (increase/decrease
-    targets: holding the level is not an increase).
+    targets: holding the level is not an increase). The band's edge is worked out once,
+    exactly (``_EXACT``), so that placing an actual is one or two comparisons:
+    up, a ≥ ref − (1 − θ)|ref| (a ≥ θ·ref when ref ≥ 0); down, θ·a ≤ θ·ref + (1 − θ)|ref|
+    (a ≤ ref / θ when ref ≥ 0), written without division.
     """
-    a, ref, t = Fraction(actual), Fraction(reference), Fraction(theta)
-    if not lower_is_better:
-        achieved = a > ref if strict else a >= ref
-        mostly = a >= ref - (1 - t) * abs(ref)  # a ≥ θ·ref when ref ≥ 0
-    else:
-        achieved = a < ref if strict else a <= ref
-        mostly = t * a <= t * ref + (1 - t) * abs(ref)  # a ≤ ref / θ when ref ≥ 0
-    if achieved:
-        return Status.ACHIEVED
-    if mostly:
-        return Status.MOSTLY_ACHIEVED
-    return Status.NOT_ACHIEVED
+
+    reference: Decimal
+    theta: Decimal
+    lower_is_better: bool
+    strict: bool
+    edge: Decimal
+
+    @classmethod
+    def of(
+        cls, reference: Decimal, theta: Decimal, *, lower_is_better: bool, strict: bool
+    ) -> _Band:  # a NamedTuple: cheaper to make than a frozen dataclass, once per rule
+        slack = _EXACT.multiply(_EXACT.subtract(Decimal(1), theta), reference.copy_abs())
+        if lower_is_better:
+            edge = _EXACT.add(_EXACT.multiply(theta, reference), slack)
+        else:
+            edge = _EXACT.subtract(reference, slack)
+        return cls(reference, theta, lower_is_better, strict, edge)
+
+    def place(self, actual: Decimal) -> Status:
+        ref = self.reference
+        if not self.lower_is_better:
+            achieved = actual > ref if self.strict else actual >= ref
+            mostly = actual >= self.edge
+        else:
+            achieved = actual < ref if self.strict else actual <= ref
+            mostly = _EXACT.multiply(self.theta, actual) <= self.edge
+        if achieved:
+            return Status.ACHIEVED
+        if mostly:
+            return Status.MOSTLY_ACHIEVED
+        return Status.NOT_ACHIEVED
 
 
 def _ratio(actual: Decimal, reference: Decimal, *, lower_is_better: bool) -> Decimal | None:
@@ -189,25 +228,34 @@ def _ratio(actual: Decimal, reference: Decimal, *, lower_is_better: bool) -> Dec
     return reference / actual
 
 
+@functools.lru_cache(maxsize=4096)
+def _percent_text(percent: Decimal) -> str:
+    # Keyed by the rounded percentage: equal keys have the same digits (one decimal).
+    return format_value(percent, "%", 1)
+
+
 def _percent(ratio: Decimal) -> str:
-    return format_value((ratio * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP), "%", 1)
+    return _percent_text((ratio * 100).quantize(_TENTH, rounding=ROUND_HALF_UP))
 
 
-def _details(ratio: Decimal | None, *, lower_is_better: bool, lead: str = "") -> str:
+_TENTH = Decimal("0.1")
+
+
+def _details(percent: str | None, *, lower_is_better: bool, lead: str = "") -> str:
     """The parenthesised tail of a reason: "（85.0%）", "（673 回、69.0%）", ""."""
     parts = [lead] if lead else []
-    if ratio is not None:
-        parts.append(_percent(ratio))
+    if percent is not None:
+        parts.append(percent)
     if lower_is_better:
         parts.append(_LOWER_IS_BETTER_NOTE)
     return f"（{'、'.join(parts)}）" if parts else ""
 
 
-def _details_en(ratio: Decimal | None, *, lower_is_better: bool, lead: str = "") -> str:
+def _details_en(percent: str | None, *, lower_is_better: bool, lead: str = "") -> str:
     """The English tail: " (85.0%)", " (673 回, 69.0%)", " (80.0%, lower is better)", ""."""
     parts = [lead] if lead else []
-    if ratio is not None:
-        parts.append(_percent(ratio))
+    if percent is not None:
+        parts.append(percent)
     if lower_is_better:
         parts.append(_LOWER_IS_BETTER_NOTE_EN)
     return f" ({', '.join(parts)})" if parts else ""
@@ -250,54 +298,134 @@ def judge(
 
     ``unit`` and ``decimals`` only shape the numbers in the reasons (via format_value).
     Raises ValueError for a threshold outside 0 < θ < 1 or non-finite values, TypeError
-    for floats.
+    for floats. To judge many actuals of one definition, make its ``Rule`` once.
     """
-    direction = Direction(direction)
-    target_kind = TargetKind(target_kind)
-    theta = _check_threshold(threshold)
-    target = _as_optional_decimal(target_value, "target_value")
-    baseline = _as_optional_decimal(baseline_value, "baseline_value")
-    value = _as_optional_decimal(actual, "actual")
+    rule = Rule(
+        direction=direction,
+        target_kind=target_kind,
+        target_value=target_value,
+        baseline_value=baseline_value,
+        threshold=threshold,
+        unit=unit,
+        decimals=decimals,
+    )
+    return rule.judge(actual)
 
-    def fmt(number: Decimal) -> str:
-        return format_value(number, unit, decimals)
 
-    if value is None or not is_judgeable(target_kind, target, baseline):
-        return unjudged(target_kind, target, baseline)
+# Enum members by value ("up" → Direction.UP): a dictionary lookup, where calling the enum
+# costs a microsecond per rule; anything else goes to the enum, which refuses it.
+_DIRECTIONS = {member.value: member for member in Direction}
+_TARGET_KINDS = {member.value: member for member in TargetKind}
 
-    if target_kind in (TargetKind.NUMERIC, TargetKind.MAINTAIN):
-        lower = direction is Direction.DOWN
-        if target_kind is TargetKind.NUMERIC:
-            assert target is not None
-            reference, what = target, f"目標値 {fmt(target)}"
-            what_en = f"a target of {fmt(target)}"
+
+class Rule:
+    """The rule for one indicator's definition, for judging any number of its actuals:
+    ``Rule(...).judge(actual)`` is ``judge(..., actual=actual)``, with the definition
+    checked once and what does not depend on the actual (the band's edge, the target and
+    baseline as the reasons write them) worked out on the first judged figure."""
+
+    __slots__ = (
+        "_baseline",
+        "_direction",
+        "_format",
+        "_judgeable",
+        "_kind",
+        "_prepared",
+        "_target",
+        "_theta",
+    )
+
+    def __init__(
+        self,
+        *,
+        direction: Direction,
+        target_kind: TargetKind,
+        target_value: Decimal | None,
+        baseline_value: Decimal | None,
+        threshold: Decimal,
+        unit: str = "",
+        decimals: int | None = None,
+    ):
+        self._direction = _DIRECTIONS.get(direction) or Direction(direction)
+        self._kind = _TARGET_KINDS.get(target_kind) or TargetKind(target_kind)
+        self._theta = _check_threshold(threshold)
+        self._target = _as_optional_decimal(target_value, "target_value")
+        self._baseline = _as_optional_decimal(baseline_value, "baseline_value")
+        self._judgeable = is_judgeable(self._kind, self._target, self._baseline)
+        # Prepared on the first figure: the unit and decimals are only read to write one.
+        self._prepared: _Prepared | None = None
+        self._format = (unit, decimals)
+
+    def judge(self, actual: Decimal | None) -> Judgement:
+        """Judge one year's actual (None: not reported yet)."""
+        value = _as_optional_decimal(actual, "actual")
+        if value is None or not self._judgeable:
+            return unjudged(self._kind, self._target, self._baseline)
+        prepared = self._prepared
+        if prepared is None:
+            prepared = self._prepared = self._prepare()
+        return prepared.judge(value)
+
+    def _prepare(self) -> _Prepared:
+        fmt = value_formatter(*self._format)
+        theta, target, baseline = self._theta, self._target, self._baseline
+        if self._kind in (TargetKind.NUMERIC, TargetKind.MAINTAIN):
+            lower = self._direction is Direction.DOWN
+            if self._kind is TargetKind.NUMERIC:
+                assert target is not None
+                reference, text = target, fmt(target)
+                what, what_en = f"目標値 {text}", f"a target of {text}"
+            else:
+                assert baseline is not None
+                reference, text = baseline, fmt(baseline)
+                what, what_en = (
+                    f"基準値 {text}（現状維持）",
+                    f"a baseline of {text} to be maintained",
+                )
+            band = _Band.of(reference, theta, lower_is_better=lower, strict=False)
+            return _Prepared(band, fmt, what, what_en, relative=False)
+        # INCREASE / DECREASE against the baseline.
+        assert baseline is not None
+        lower = self._kind is TargetKind.DECREASE or self._direction is Direction.DOWN
+        band = _Band.of(baseline, theta, lower_is_better=lower, strict=True)
+        return _Prepared(band, fmt, fmt(baseline), "", relative=True)
+
+
+class _Prepared(NamedTuple):
+    """A judgeable definition's band and the fixed words of its reasons: for a numeric or
+    maintain target what the actual is held against ("目標値 20 人" / "a target of 20 人"),
+    for an increase or decrease (``relative``) the baseline as written."""
+
+    band: _Band
+    fmt: Callable[[Decimal], str]
+    what: str
+    what_en: str
+    relative: bool
+
+    def judge(self, value: Decimal) -> Judgement:
+        band = self.band
+        lower = band.lower_is_better
+        status = band.place(value)
+        ratio = _ratio(value, band.reference, lower_is_better=lower)
+        percent = None if ratio is None else _percent(ratio)
+        text = self.fmt(value)
+        if not self.relative:
+            reason = f"{self.what}に対し {text}{_details(percent, lower_is_better=lower)}"
+            details_en = _details_en(percent, lower_is_better=lower)
+            return Judgement(status, ratio, reason, f"{text} against {self.what_en}{details_en}")
+        baseline = self.what
+        change = "減少" if lower else "増加"
+        if status is Status.ACHIEVED:
+            reason = f"基準値 {baseline}より{change}（{text}）"
+            change_en = "Decreased" if lower else "Increased"
+            reason_en = f"{change_en} from a baseline of {baseline} to {text}"
         else:
-            assert baseline is not None
-            reference, what = baseline, f"基準値 {fmt(baseline)}（現状維持）"
-            what_en = f"a baseline of {fmt(baseline)} to be maintained"
-        status = _band(value, reference, theta, lower_is_better=lower, strict=False)
-        ratio = _ratio(value, reference, lower_is_better=lower)
-        reason = f"{what}に対し {fmt(value)}{_details(ratio, lower_is_better=lower)}"
-        reason_en = f"{fmt(value)} against {what_en}{_details_en(ratio, lower_is_better=lower)}"
+            details = _details(percent, lower_is_better=False, lead=text)
+            reason = f"基準値 {baseline}から{change}せず{details}"
+            change_en = "decrease" if lower else "increase"
+            details_en = _details_en(percent, lower_is_better=False, lead=text)
+            reason_en = f"No {change_en} from a baseline of {baseline}{details_en}"
         return Judgement(status, ratio, reason, reason_en)
-
-    # INCREASE / DECREASE against the baseline.
-    assert baseline is not None
-    lower = target_kind is TargetKind.DECREASE or direction is Direction.DOWN
-    status = _band(value, baseline, theta, lower_is_better=lower, strict=True)
-    ratio = _ratio(value, baseline, lower_is_better=lower)
-    change = "減少" if lower else "増加"
-    if status is Status.ACHIEVED:
-        reason = f"基準値 {fmt(baseline)}より{change}（{fmt(value)}）"
-        change_en = "Decreased" if lower else "Increased"
-        reason_en = f"{change_en} from a baseline of {fmt(baseline)} to {fmt(value)}"
-    else:
-        details = _details(ratio, lower_is_better=False, lead=fmt(value))
-        reason = f"基準値 {fmt(baseline)}から{change}せず{details}"
-        change_en = "decrease" if lower else "increase"
-        details_en = _details_en(ratio, lower_is_better=False, lead=fmt(value))
-        reason_en = f"No {change_en} from a baseline of {fmt(baseline)}{details_en}"
-    return Judgement(status, ratio, reason, reason_en)
 
 
 def expected_on_trajectory(

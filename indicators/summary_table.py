@@ -844,7 +844,7 @@ class ThresholdRange:
 
 
 def _bound(indicator: IndicatorRow) -> Bound | None:
-    """The largest θ for which the rule gives 概ね達成 rather than 未達成 (``achievement._band``
+    """The largest θ for which the rule gives 概ね達成 rather than 未達成 (``achievement._Band``
     reads: up, a ≥ ref − (1 − θ)|ref|; down, θ·a ≤ θ·ref + (1 − θ)|ref|), or None when θ
     does not matter (no reference, or a zero one)."""
     kind = indicator.target_kind

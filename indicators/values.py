@@ -12,7 +12,9 @@ only) so it can be used and tested without Django.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -32,6 +34,7 @@ __all__ = [
     "parse_value_with_year",
     "parse_whole_number",
     "plain_number",
+    "value_formatter",
 ]
 
 PERCENT_UNITS = frozenset({"%", "％"})
@@ -90,6 +93,8 @@ def _normalise_width(text: str) -> str:
 
 def _check_decimal(value: object) -> Decimal:
     """Return value as a finite Decimal; ints are converted, floats and the rest refused."""
+    if type(value) is Decimal and value.is_finite():
+        return value  # the common case, first
     if isinstance(value, bool) or not isinstance(value, Decimal | int):
         raise TypeError(f"value must be a Decimal or int, got {type(value).__name__}")
     value = Decimal(value)
@@ -210,19 +215,31 @@ def format_value(value: Decimal | int, unit: str = "", decimals: int | None = No
     follows the number directly, any other unit after one space.
     """
     number = _check_decimal(value)
+    return value_formatter(unit, decimals)(number)
+
+
+@functools.lru_cache(maxsize=256, typed=True)  # typed: decimals=True is refused, 1 is not
+def value_formatter(unit: str = "", decimals: int | None = None) -> Callable[[Decimal | int], str]:
+    """``format_value`` with this unit and number of decimals, for writing many values:
+    what depends only on the unit and decimals is worked out once (and kept for the next
+    caller: plans use a handful of units)."""
+    quantum = None
     if decimals is not None:
         if isinstance(decimals, bool) or not isinstance(decimals, int) or decimals < 0:
             raise ValueError(f"decimals must be a non-negative int, got {decimals!r}")
-        number = number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    if number.is_zero():
-        number = abs(number)  # "-0.0" after rounding -0.04 reads as 0.0
-    text = format(number, ",f")
+        quantum = Decimal(1).scaleb(-decimals)
     unit = unit.strip()
-    if not unit:
-        return text
-    if unit in PERCENT_UNITS:
-        return f"{text}{unit}"
-    return f"{text} {unit}"
+    suffix = "" if not unit else unit if unit in PERCENT_UNITS else f" {unit}"
+
+    def write(value: Decimal | int) -> str:
+        number = _check_decimal(value)
+        if quantum is not None:
+            number = number.quantize(quantum, rounding=ROUND_HALF_UP)
+        if number.is_zero():
+            number = abs(number)  # "-0.0" after rounding -0.04 reads as 0.0
+        return format(number, ",f") + suffix
+
+    return write
 
 
 def format_value_with_year(

@@ -289,25 +289,20 @@ def save_drafts(
 def _update_with_history(actuals: list[Actual], fields: list[str], *, user, reason: str) -> None:
     """Write ``fields`` of already-locked actuals and record one history row each.
 
-    One parameterised UPDATE run with executemany: Django's bulk_update builds a CASE
-    expression per field and row, which took 13 s in Python for 10,000 rows; this takes
-    well under a second. The rows are locked by the caller (select_for_update).
+    ``bulk.update_rows``: Django's bulk_update builds a CASE expression per field and row,
+    which took 13 s in Python for 10,000 rows. The rows are locked by the caller
+    (select_for_update).
     """
     if not actuals:
         return
-    meta = Actual._meta
-    model_fields = [meta.get_field(name) for name in fields]
+    model_fields = [Actual._meta.get_field(name) for name in fields]
     db = connections[DEFAULT_DB_ALIAS]  # not the proxy: it is read once per value
-    quote = db.ops.quote_name
-    assignments = ", ".join(f"{quote(field.column)} = %s" for field in model_fields)
-    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"
     rows = [
-        [bulk.db_value(field, getattr(actual, field.attname), db) for field in model_fields]
-        + [actual.pk]
+        [actual.pk]
+        + [bulk.db_value(field, getattr(actual, field.attname), db) for field in model_fields]
         for actual in actuals
     ]
-    with db.cursor() as cursor:
-        cursor.executemany(sql, rows)
+    bulk.update_rows(Actual, fields, rows)
     bulk.insert_history(actuals, "~", user=user, reason=reason)
 
 

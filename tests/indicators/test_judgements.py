@@ -5,10 +5,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from indicators import achievement, published, working
 from indicators.models import Actual, ActualState, Indicator, Judgement, OfficialStatus
-from indicators.services import judgements, workflow
+from indicators.services import bulk, judgements, workflow
 from indicators.services.synthetic import build_synthetic_plan
 from indicators.services.workflow import DraftEntry
 from indicators.statuses import StatusCounts
@@ -202,3 +204,86 @@ def test_a_refresh_of_some_years_rewrites_only_those_years():
     assert Judgement.objects.filter(indicator=indicator, working_reason="古い").count() == (
         len(reasons) - 3
     )
+
+
+def _judgement_writes(queries) -> list[str]:
+    return [
+        q["sql"]
+        for q in queries
+        if "indicators_judgement" in q["sql"]
+        and q["sql"].lstrip().split()[0].upper() in {"INSERT", "UPDATE", "DELETE", "CREATE"}
+    ]
+
+
+def test_a_recomputation_that_changes_nothing_writes_nothing():
+    build_synthetic_plan(slug="synthetic", projects=20, seed=5)
+    before = list(Judgement.objects.order_by("pk").values())
+    with CaptureQueriesContext(connection) as queries:
+        written = judgements.recompute_all_judgements()
+    assert written == len(before) > 0
+    assert _judgement_writes(queries.captured_queries) == []
+    assert list(Judgement.objects.order_by("pk").values()) == before
+
+
+@pytest.mark.parametrize("copy_from", [1, 1000])
+def test_a_refresh_inserts_updates_and_deletes_only_what_changed(monkeypatch, copy_from):
+    """Raw writes (no signals) to figures and official statuses, then one refresh: new
+    rows inserted, changed ones updated in place (same pk), rows with nothing left to
+    judge deleted, the rest untouched; on PostgreSQL through both ways of updating."""
+    monkeypatch.setattr(bulk, "COPY_UPDATE_ROWS", copy_from)
+    plan = build_synthetic_plan(slug="synthetic", projects=30, seed=6).plan
+    indicators = list(Indicator.objects.filter(project__plan=plan).order_by("pk"))
+    changed, emptied, official_only, untouched = indicators[:4]
+    pks = {
+        (indicator, year): pk
+        for pk, indicator, year in Judgement.objects.values_list("pk", "indicator", "fiscal_year")
+    }
+    year = Actual.objects.filter(indicator=changed).order_by("fiscal_year").first().fiscal_year
+    Actual.objects.filter(indicator=changed, fiscal_year=year).update(value=Decimal("1"))
+    Actual.objects.filter(indicator=emptied).delete()
+    OfficialStatus.objects.bulk_create(
+        [OfficialStatus(indicator=official_only, fiscal_year=2030, status="achieved")]
+    )
+    judgements.refresh_judgements([changed.pk, emptied.pk, official_only.pk, untouched.pk])
+
+    assert_stored_equals_fresh(Indicator.objects.filter(project__plan=plan))
+    after = {
+        (indicator, year): pk
+        for pk, indicator, year in Judgement.objects.values_list("pk", "indicator", "fiscal_year")
+    }
+    assert not any(indicator == emptied.pk for indicator, _year in after)
+    assert (official_only.pk, 2030) in after and (official_only.pk, 2030) not in pks
+    kept = {key: pk for key, pk in pks.items() if key[0] != emptied.pk}
+    assert {key: after[key] for key in kept} == kept  # updated in place, not rewritten
+    row = Judgement.objects.get(indicator=changed, fiscal_year=year)
+    expected = achievement.judge(
+        direction=changed.direction,
+        target_kind=changed.target_kind,
+        target_value=changed.target_value,
+        baseline_value=changed.baseline_value,
+        actual=Decimal("1"),
+        threshold=plan.achievement_threshold,
+        unit=changed.unit,
+        decimals=changed.decimals,
+    )
+    assert (row.working_value, row.working_reason, row.working_reason_en) == (
+        Decimal("1"),
+        expected.reason,
+        expected.reason_en,
+    )
+
+
+@pytest.mark.parametrize("picked", [(0, 2), (0, -1)], ids=["ids close together", "ids apart"])
+def test_a_refresh_leaves_the_indicators_between_its_own_alone(picked):
+    """Indicators whose ids are close are read as a range of ids: the rows of the
+    indicators between them are neither rewritten nor deleted."""
+    plan = build_synthetic_plan(slug="synthetic", projects=12, seed=7).plan
+    indicators = list(Indicator.objects.filter(project__plan=plan).order_by("pk"))
+    chosen = [indicators[k] for k in picked]
+    Judgement.objects.all().update(working_reason="古い")
+    rows = Judgement.objects.count()
+    judgements.refresh_judgements(indicator.pk for indicator in chosen)
+    assert Judgement.objects.count() == rows
+    stale = set(Judgement.objects.filter(working_reason="古い").values_list("indicator", flat=True))
+    assert stale == {i.pk for i in indicators} - {i.pk for i in chosen}
+    assert_stored_equals_fresh(Indicator.objects.filter(pk__in=[i.pk for i in chosen]))
