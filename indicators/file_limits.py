@@ -143,12 +143,13 @@ def _row_tags(archive: zipfile.ZipFile, info) -> Iterator[int]:
 
 
 def open_xlsx(data: bytes, limits: Limits | None = None):
-    """An openpyxl read-only workbook (values, not formulas) of checked bytes."""
-    import openpyxl
+    """An openpyxl read-only workbook (values, not formulas) of checked bytes, for
+    ``xlsx_rows``."""
+    from indicators import xlsx_reading
 
     check_xlsx(data, limits)
     try:
-        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        return xlsx_reading.load_workbook(data)
     except Exception as exc:  # openpyxl raises many kinds on a broken file
         raise _not_xlsx() from exc
 
@@ -171,12 +172,14 @@ def _check_row(number: int, row, limits: Limits) -> None:
 
 def xlsx_rows(sheet, limits: Limits | None = None) -> Iterator[tuple]:
     """The rows of a read-only worksheet as tuples of values, row 1 first, each checked
-    against the limits. A broken sheet is refused as one, never half read."""
+    against the limits. A broken sheet is refused as one, never half read. The sheet's
+    declared size is never trusted (it would pad every row): rows end at their last value."""
+    from indicators import xlsx_reading
+
     limits = limits or Limits.from_settings()
     if not hasattr(sheet, "reset_dimensions"):  # no sheet, or a chart sheet: no rows
         raise _not_xlsx()
-    sheet.reset_dimensions()  # never trust the sheet's declared size (it pads every row)
-    rows = sheet.iter_rows(values_only=True, max_col=limits.max_columns + 1)
+    rows = xlsx_reading.sheet_rows(sheet, max_col=limits.max_columns + 1)
     number = 0
     while True:
         try:
@@ -189,7 +192,7 @@ def xlsx_rows(sheet, limits: Limits | None = None) -> Iterator[tuple]:
         end = len(row)
         while end and row[end - 1] is None:
             end -= 1
-        row = row[:end]
+        row = tuple(row[:end])
         _check_row(number, row, limits)
         yield row
 
