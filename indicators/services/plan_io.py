@@ -16,6 +16,7 @@ import csv
 import datetime
 import io
 import itertools
+import operator
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -463,13 +464,14 @@ class _Importer:
 
     def _load(self, sheet: Sheet):
         unique = _UniqueCheck(sheet)
+        columns = _Columns(sheet.model, sheet.fields)
         built = []  # (row, object, reference texts) not written yet
         self._first_row = None
         count = 0
         for row, record in self.sheets[sheet.name]:
             count += 1
             try:
-                built.append((row, *self._build(sheet, record)))
+                built.append((row, *self._build(sheet, record, columns)))
             except _RowError as exc:
                 self.errors.append((sheet.name, row, str(exc)))
                 continue
@@ -501,10 +503,14 @@ class _Importer:
             self.departments[name] = Department.objects.create(name=name)
         return self.departments[name]
 
-    def _build(self, sheet: Sheet, record: dict):
-        obj = sheet.model()
-        for name in sheet.fields:
-            setattr(obj, name, _from_cell(sheet.model._meta.get_field(name), record[name]))
+    def _build(self, sheet: Sheet, record: dict, columns: _Columns):
+        obj = columns.new()
+        cells = {}
+        for name, column in columns.sheet_fields:
+            cells[name] = cell = column.read(record[name])
+            if cell.problem:
+                raise _RowError(cell.problem)
+            setattr(obj, column.field.attname, cell.value)
         refs = {name: read_cell(record[name]) for name in sheet.refs}
         if sheet.model is Plan:
             if Plan.objects.filter(slug=obj.slug).exists():
@@ -534,10 +540,9 @@ class _Importer:
             obj.full_clean()
         else:
             # Without a query per row: references were resolved to objects of this import
-            # just above, unique constraints are checked by _check_unique, and the only
+            # just above, unique constraints are checked by _UniqueCheck, and the only
             # check constraints (Indicator's) are repeated by its clean().
-            relations = [f.name for f in obj._meta.fields if f.is_relation]
-            obj.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
+            columns.full_clean(obj, cells)
         return obj, refs
 
     def _write(self, sheet: Sheet, built):
@@ -562,6 +567,108 @@ class _Importer:
                 self.indicators[refs["key"]] = obj
 
 
+@dataclass(frozen=True)
+class _Cell:
+    """A cell read for a field: its value (``_from_cell``) or why it cannot be read
+    (``problem``), and what ``Field.clean`` makes of the value, or its errors."""
+
+    value: object
+    problem: str = ""
+    cleaned: object = None
+    errors: list | None = None
+    skipped: bool = False  # blank and allowed to be: clean_fields does not clean it
+
+
+class _Column:
+    """One field's cells, each distinct cell read and cleaned once: most columns of a plan
+    repeat a few values (years, states, units, empty notes) over hundreds of thousands of
+    rows. ``Field.clean`` depends on the value alone for the fields of a plan's sheets
+    (relations are not cleaned here). Past MEMO distinct cells the memory starts again."""
+
+    MEMO = 20_000
+
+    def __init__(self, field: models.Field, *, from_cell: bool = True):
+        self.field = field
+        self.from_cell = from_cell
+        self.seen: dict[tuple, _Cell] = {}
+
+    def read(self, cell) -> _Cell:
+        key = (cell.__class__, cell)
+        found = self.seen.get(key)
+        if found is None:
+            if len(self.seen) >= self.MEMO:
+                self.seen.clear()
+            found = self.seen[key] = self._read(cell)
+        return found
+
+    def _read(self, cell) -> _Cell:
+        field = self.field
+        try:
+            value = _from_cell(field, cell) if self.from_cell else cell
+        except _RowError as exc:
+            return _Cell(None, problem=str(exc))
+        if field.blank and value in field.empty_values:
+            return _Cell(value, skipped=True)
+        try:
+            return _Cell(value, cleaned=field.clean(value, None))
+        except ValidationError as exc:
+            return _Cell(value, errors=exc.error_list)
+
+
+class _Columns:
+    """A sheet's fields as _Columns, and the model's other fields (defaults) likewise."""
+
+    def __init__(self, model, names: tuple[str, ...]):
+        self.model = model
+        fields = model._meta.concrete_fields
+        # Every field's default, given as positional arguments: Django then skips its
+        # lookup of each default (a constant here; a callable one is called per object).
+        constant = not any(field.has_default() and callable(field.default) for field in fields)
+        self.defaults = [field.get_default() for field in fields] if constant else None
+        self.sheet_fields = [(name, _Column(model._meta.get_field(name))) for name in names]
+        # What full_clean(exclude=relations) cleans: every field but the relations.
+        self.cleaned = [
+            (field, dict(self.sheet_fields).get(field.name) or _Column(field, from_cell=False))
+            for field in model._meta.fields
+            if not field.is_relation and not field.generated
+        ]
+        self.in_sheet = set(names)
+
+    def new(self):
+        """A new object with every field's default, as ``model()`` makes it."""
+        return self.model() if self.defaults is None else self.model(*self.defaults)
+
+    def full_clean(self, obj, cells: dict[str, _Cell]) -> None:
+        """``obj.full_clean(exclude=relations, validate_unique=False,
+        validate_constraints=False)``, each distinct value of a column cleaned once."""
+        errors = {}
+        for field, column in self.cleaned:
+            if field.name in self.in_sheet:
+                cell = cells[field.name]
+            elif type(raw := getattr(obj, field.attname)) in bulk.PLAIN_TYPES or raw is None:
+                cell = column.read(raw)
+            else:  # a default of another type (a Decimal, a date): cleaned as it is
+                cell = column._read(raw)
+            if cell.errors is not None:
+                errors[field.name] = cell.errors
+            elif not cell.skipped:
+                setattr(obj, field.attname, cell.cleaned)
+        try:
+            obj.clean()
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+
+def _attributes(*names: str):
+    """A function of (object, refs) that gives the object's attributes ``names`` as a tuple."""
+    get = operator.attrgetter(*names)
+    if len(names) == 1:
+        return lambda obj, refs: (get(obj),)
+    return lambda obj, refs: get(obj)
+
+
 class _UniqueCheck:
     """The sheet's unique keys (the indicators' ``key`` and the model's unique
     constraints) seen so far; a repeated key is an error naming the first row."""
@@ -576,13 +683,19 @@ class _UniqueCheck:
         self.sheet = sheet
         self.seen: dict[tuple[str, ...], dict[tuple, int]] = {fields: {} for fields in keys}
         self.duplicates: dict[tuple[str, ...], list] = {fields: [] for fields in keys}
+        # Each key's values (a tuple), read from the object, or the ``key`` reference.
+        self.keys = {
+            fields: (
+                (lambda obj, refs: (refs["key"],))
+                if fields == ("key",)
+                else _attributes(*(sheet.model._meta.get_field(f).attname for f in fields))
+            )
+            for fields in keys
+        }
 
     def add(self, row: int, obj, refs: dict):
         for fields, seen in self.seen.items():
-            key = tuple(
-                refs[f] if f == "key" else getattr(obj, obj._meta.get_field(f).attname)
-                for f in fields
-            )
+            key = self.keys[fields](obj, refs)
             if key in seen:
                 self.duplicates[fields].append(
                     (
