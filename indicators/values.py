@@ -119,7 +119,9 @@ def digit_errors(value: Decimal | int) -> list[str]:
         return []
     _sign, digits, exponent = value.as_tuple()
     assert isinstance(exponent, int)  # finite, checked above
-    significant = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    significant = 0  # trailing zeros (not all digits are zeros: the value is not zero)
+    while not digits[-1 - significant]:
+        significant += 1
     errors = []
     if value.adjusted() >= MAX_INTEGER_DIGITS:
         errors.append(f"値が大きすぎます（整数部分は {MAX_INTEGER_DIGITS} 桁まで）。")

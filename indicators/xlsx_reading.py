@@ -95,21 +95,14 @@ class _Cells:
         return value
 
     def value(self, cell, kind: str):
-        """A cell's value, as openpyxl's WorkSheetParser.parse_cell gives it (data only).
-        Children are looked at directly: lxml's find() parses its path in Python."""
+        """A cell's value, as openpyxl's WorkSheetParser.parse_cell gives it (data only)."""
         style = cell.get("s", 0)
         style = int(style) if style else style
         if kind == "inlineStr":
-            for child in cell:
-                if child.tag == _INLINE:
-                    return _inline_text(child)
-            return None
-        for child in cell:
-            if child.tag == _VALUE:
-                text = child.text
-                break
-        else:
-            return None
+            child = _child(cell, _INLINE)
+            return None if child is None else _inline_text(child)
+        child = _child(cell, _VALUE)
+        text = None if child is None else child.text
         if not text:
             return None
         if kind == "n":
@@ -123,11 +116,24 @@ class _Cells:
         return text  # "str" (a formula's text), "e" (an error) and unknown kinds
 
 
+def _child(element, tag: str):
+    """The first child of ``element`` with ``tag``, or None. A cell has one child as a
+    rule, taken by its index: lxml's find() parses its path in Python, and iterating
+    builds an iterator (ten times the time of an index, per cell)."""
+    if len(element) == 1:
+        child = element[0]
+        return child if child.tag == tag else None
+    for child in element:
+        if child.tag == tag:
+            return child
+    return None
+
+
 def _inline_text(element) -> str:
     """An inline string's text, as ``Text.from_tree(element).content`` (runs joined,
     phonetic guides left out), without building its objects in the common case."""
-    if len(element) == 1 and not element.attrib:
-        (child,) = element
+    if len(element) == 1 and not element.keys():
+        child = element[0]
         if child.tag == _TEXT:
             return child.text or ""
     return Text.from_tree(element).content

@@ -25,6 +25,8 @@ from decimal import Decimal
 import openpyxl
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models.base import ModelState
+from django.db.models.signals import post_init, pre_init
 from django.utils.dateparse import parse_date, parse_datetime
 from openpyxl.cell.cell import Cell
 
@@ -411,12 +413,15 @@ def check_plan(data: bytes) -> dict[str, int]:
 def _check_actual(actual: Actual) -> None:
     """The entry screen's rules for a value and its notes (workflow.value_errors and
     note_errors): a workbook cannot publish what an officer could not enter."""
-    problems = [
-        f"{name}: {message}"
-        for name in ("value", "published_value")
-        if getattr(actual, name) is not None
-        for message in workflow.value_errors(actual.indicator, getattr(actual, name))
-    ]
+    value, published = actual.value, actual.published_value
+    messages = [] if value is None else workflow.value_errors(actual.indicator, value)
+    problems = [f"value: {message}" for message in messages]
+    if published is not None:
+        # A published value equal to the working one (as most are) has the same problems:
+        # the rules read the number alone.
+        if not (published == value and type(published) is type(value)):
+            messages = workflow.value_errors(actual.indicator, published)
+        problems += [f"published_value: {message}" for message in messages]
     problems += [
         f"{name}: {message}"
         for name in NOTE_FIELDS
@@ -616,39 +621,55 @@ class _Column:
 
 
 class _Columns:
-    """A sheet's fields as _Columns, and the model's other fields (defaults) likewise."""
+    """A sheet's fields as _Columns; and what cleaning the model's other fields gives (they
+    keep their defaults: the importer sets only the sheet's fields and the relations)."""
 
     def __init__(self, model, names: tuple[str, ...]):
         self.model = model
-        fields = model._meta.concrete_fields
-        # Every field's default, given as positional arguments: Django then skips its
-        # lookup of each default (a constant here; a callable one is called per object).
-        constant = not any(field.has_default() and callable(field.default) for field in fields)
-        self.defaults = [field.get_default() for field in fields] if constant else None
         self.sheet_fields = [(name, _Column(model._meta.get_field(name))) for name in names]
-        # What full_clean(exclude=relations) cleans: every field but the relations.
+        fields = model._meta.concrete_fields
+        constant = not any(field.has_default() and callable(field.default) for field in fields)
+        signals = pre_init.has_listeners(model) or post_init.has_listeners(model)
+        # Each object starts as a copy of these defaults, unless a default is callable or
+        # something listens to the model's init signals (then model() makes each).
+        self.defaults = (
+            {field.attname: field.get_default() for field in fields}
+            if constant and not signals
+            else None
+        )
+        # What full_clean(exclude=relations) cleans, in its order: every field but the
+        # relations, with the outcome of a default's cleaning where it is constant.
         self.cleaned = [
-            (field, dict(self.sheet_fields).get(field.name) or _Column(field, from_cell=False))
+            (
+                field,
+                field.name in names,
+                _Column(field, from_cell=False)._read(self.defaults[field.attname])
+                if self.defaults is not None and field.name not in names
+                else None,
+            )
             for field in model._meta.fields
             if not field.is_relation and not field.generated
         ]
-        self.in_sheet = set(names)
 
     def new(self):
-        """A new object with every field's default, as ``model()`` makes it."""
-        return self.model() if self.defaults is None else self.model(*self.defaults)
+        """A new object with every field's default, as ``model()`` makes it: without
+        Django's per-field lookups of __init__, as unpickling makes an object."""
+        if self.defaults is None:
+            return self.model()
+        obj = self.model.__new__(self.model)
+        obj.__dict__.update(self.defaults)
+        obj._state = ModelState()
+        return obj
 
     def full_clean(self, obj, cells: dict[str, _Cell]) -> None:
         """``obj.full_clean(exclude=relations, validate_unique=False,
         validate_constraints=False)``, each distinct value of a column cleaned once."""
         errors = {}
-        for field, column in self.cleaned:
-            if field.name in self.in_sheet:
+        for field, in_sheet, default in self.cleaned:
+            if in_sheet:
                 cell = cells[field.name]
-            elif type(raw := getattr(obj, field.attname)) in bulk.PLAIN_TYPES or raw is None:
-                cell = column.read(raw)
-            else:  # a default of another type (a Decimal, a date): cleaned as it is
-                cell = column._read(raw)
+            else:
+                cell = default or _Column(field, from_cell=False)._read(getattr(obj, field.attname))
             if cell.errors is not None:
                 errors[field.name] = cell.errors
             elif not cell.skipped:

@@ -95,3 +95,19 @@ def test_entry_screen_and_upload_refuse_an_overlong_note(client, plan, make_user
     errors = response.context["preview"].errors
     assert [(e.row, f"{NOTE_MAX_LENGTH} 文字以内" in e.message) for e in errors] == [(2, True)]
     assert not Actual.objects.filter(fiscal_year=2023).exists()
+
+
+@pytest.mark.parametrize(("published", "problems"), [("-5", 2), ("5", 1)])
+def test_a_bad_value_and_its_published_value_are_each_named(plan, published, problems):
+    book = openpyxl.load_workbook(io.BytesIO(edited(plan, "actuals", "value", "-5")))
+    sheet = book["actuals"]
+    headers = [cell.value for cell in sheet[1]]
+    sheet.cell(row=2, column=headers.index("published_value") + 1, value=published)
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(PlanImportError) as error:
+        import_plan(out.getvalue())
+    message = str(error.value)
+    assert message.count("マイナス") == problems
+    assert ("published_value: 実績値にマイナス" in message) == (problems == 2)
+    assert "value: 実績値にマイナス" in message and not Plan.objects.exists()
