@@ -245,3 +245,28 @@ def test_staff_without_entry_permission_cannot_upload_or_download(client, make_u
     assert client.get(reverse(UPLOAD)).status_code == 403
     assert client.post(reverse(CONFIRM)).status_code == 403
     assert client.get(reverse("admin:indicators_actual_template")).status_code == 403
+
+
+def test_confirm_takes_the_same_queries_at_any_size(build_plan, make_user):
+    """New figures, then changed ones: the same number of queries for 3 rows as for 40."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    planner = make_user("planner")
+    counts = {}
+    for size in (1, 3, 40):  # the first, to fill the user's permission caches
+        plan = build_plan(projects_per_policy=size, policies=1, slug=f"p{size}", published=False)
+        indicators = Indicator.objects.filter(project__plan=plan)
+        for value in ("7", "8"):  # created, then updated
+            text = HEADER + "".join(csv_row(i, value) for i in indicators)
+            records = imports.read_upload("a.csv", text.encode())
+            with CaptureQueriesContext(connection) as queries:
+                result = imports.confirm(user=planner, records=records)
+            assert result.total == size
+            counts.setdefault(value, []).append(len(queries))
+        assert set(
+            Actual.objects.filter(indicator__in=indicators, fiscal_year=2023).values_list(
+                "value", flat=True
+            )
+        ) == {Decimal("8")}
+    assert counts["7"][1] == counts["7"][2] and counts["8"][1] == counts["8"][2], counts
