@@ -3,6 +3,10 @@
 from django.core.paginator import Paginator
 from django.db.models import Count, Window
 
+# A larger page number is past the end of any list (and past the 64-bit OFFSET of SQL,
+# which PostgreSQL refuses): such a page is the last one, as with Paginator.
+MAX_PAGE_NUMBER = 10**9
+
 
 class CountedPaginator(Paginator):
     """Django's Paginator over a queryset of models, with ``get_page`` reading the page's
@@ -12,15 +16,12 @@ class CountedPaginator(Paginator):
     with every column of its joined rows. A page past the end costs a COUNT and a second
     read, as with Paginator."""
 
-    def __init__(self, object_list, per_page):
-        super().__init__(object_list, per_page)  # no orphans: a page is what it reads
-
     def get_page(self, number):
         try:
             number = int(number)
         except (TypeError, ValueError):
             number = 1
-        if number < 1:
+        if not 1 <= number <= MAX_PAGE_NUMBER:
             return super().get_page(number)  # Paginator answers with the last page
         start = (number - 1) * self.per_page
         found = list(

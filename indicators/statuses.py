@@ -138,10 +138,10 @@ class StatusReader:
             self.visible, indicator__project__plan=plan, fiscal_year__in=list(fiscal_years)
         )
 
-    def judged_ids(self, indicators, fiscal_year: int, code: str | None = None):
-        """Ids (a subquery) of the indicators of a queryset that have a status for the
-        year: any status, or the status ``code``."""
-        rows = self.judgements(indicators.values("pk"), [fiscal_year]).exclude(**{self.status: ""})
+    def judged_ids(self, plan, fiscal_year: int, code: str | None = None):
+        """Ids (a subquery) of a plan's indicators that have a status for the year: any
+        status, or the status ``code``."""
+        rows = self.plan_judgements(plan, [fiscal_year]).exclude(**{self.status: ""})
         if code:
             rows = rows.filter(**{self.status: code})
         return rows.values("indicator_id")

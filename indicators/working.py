@@ -9,7 +9,6 @@ _reader = StatusReader("working")
 judgements = _reader.judgements
 plan_judgements = _reader.plan_judgements
 statuses = _reader.statuses
-judged_ids = _reader.judged_ids
 status_for = _reader.status_for
 year_counts = _reader.year_counts
 achievement_rows = _reader.achievement_rows

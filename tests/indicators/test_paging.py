@@ -7,7 +7,9 @@ from policies.models import Project
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("asked", [None, "", "x", "-3", "0", "1", "2", "3", "4", "99"])
+@pytest.mark.parametrize(
+    "asked", [None, "", "x", "-3", "0", "1", "2", "3", "4", "99", "1000000001", "1" + "0" * 30]
+)
 def test_pages_are_django_paginators_pages(build_plan, asked):
     build_plan(projects_per_policy=7, policies=1)
     projects = Project.objects.order_by("number")

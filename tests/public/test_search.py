@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from indicators.models import Indicator
@@ -117,6 +118,60 @@ def test_a_page_out_of_range_or_not_a_number_shows_a_valid_page(client, build_pl
     plan = build_plan(projects_per_policy=60, policies=1)
     assert numbers(search(client, plan, page="abc"))[0] == "100"
     assert numbers(search(client, plan, page="99"))[0] == "150"
+
+
+def test_a_page_number_past_any_plan_shows_the_last_page(client, build_plan):
+    plan = build_plan(projects_per_policy=60, policies=1)
+    response = search(client, plan, page="1" + "0" * 30)  # past SQL's OFFSET too
+    assert numbers(response)[0] == "150"
+    assert numbers(search(client, plan, page="0"))[0] == "150"  # as Paginator.get_page
+
+
+def test_results_follow_the_plan_order_indicators_then_projects_outside_the_table(
+    client, build_plan
+):
+    plan = build_plan(projects_per_policy=2, policies=2)
+    first = Project.objects.get(number="100")
+    Indicator.objects.create(
+        project=first,
+        name="二つ目",
+        order=2,
+        unit="人",
+        target_kind="increase",
+        target_wording="拡充",
+    )
+    Project.objects.create(basic_policy=first.basic_policy, number="099", name="一覧外の事業")
+    Project.objects.filter(number="101").update(summary_order=None)
+    rows = search(client, plan).context["results"]
+    assert [(row.project.number, row.indicator and row.indicator.name) for row in rows] == [
+        ("100", "利用者数"),
+        ("100", "二つ目"),
+        ("099", None),  # outside the summary table (no order): after it, by number
+        ("101", "利用者数"),
+        ("200", "利用者数"),
+        ("201", "利用者数"),
+    ]
+
+
+def test_a_status_is_looked_up_in_the_plans_own_judgements(client, build_plan):
+    plan = build_plan(projects_per_policy=3, policies=1)
+    build_plan(projects_per_policy=3, policies=1, slug="other-plan")
+    assert numbers(search(client, plan, status="achieved")) == ["100"]
+    assert numbers(search(client, plan, status="none")) == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's statistics")
+def test_postgresql_keeps_statistics_of_the_upper_cased_names_the_search_compares():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT stxname FROM pg_statistic_ext")
+        names = {name for (name,) in cursor.fetchall()}
+    assert {
+        "policies_project_upper_number",
+        "policies_project_upper_name",
+        "policies_project_upper_name_en",
+        "indicators_indicator_upper_name",
+        "indicators_indicator_upper_name_en",
+    } <= names
 
 
 def test_english_pages_name_the_range_and_the_page_links(client, build_plan):

@@ -1,23 +1,44 @@
 """The plan search: every project and indicator of a plan, filtered in SQL, paged.
 
-A result is an indicator, or a project with no indicator. ``matching_rows`` returns the
-sort keys of every match (small tuples, so that a plan of 50,000 indicators pages in a
-fraction of a second); ``page_rows`` loads the objects of one page only.
+A result is an indicator, or a project with no indicator. ``matching_page`` sorts and
+counts the matches in the database and reads one page of their sort keys (so that a plan
+of 50,000 indicators pages in the time of one scan); ``page_rows`` loads that page's
+objects.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from typing import NamedTuple
 
-from django.db.models import Q
+from django.core.paginator import Page, Paginator
+from django.db import connections
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
 
 from indicators import published
 from indicators.models import Indicator
+from indicators.paging import MAX_PAGE_NUMBER
 from indicators.statuses import AchievementRow, not_reported
 from policies.models import Project
 
 NOT_REPORTED = "none"
 TEXT_FIELDS = ("number", "name", "name_en")
+
+
+class Key(NamedTuple):
+    """A match, by what sorts it in the plan's order (a project without an indicator has
+    indicator_order -1 and indicator_id None)."""
+
+    policy_number: int
+    unlisted: int  # 1 for a project outside the summary table: after those in it
+    summary_order: int | None
+    project_number: str
+    project_id: int
+    indicator_order: int
+    indicator_id: int | None
+
+
+KEY_COLUMNS = Key._fields
 
 
 @dataclass(frozen=True)
@@ -75,58 +96,119 @@ def _words(filters: Filters, project_prefix: str, own_fields=()) -> Q:
     return condition
 
 
-def matching_rows(plan, filters: Filters) -> list[tuple]:
-    """Sort keys of every matching row, in the plan's order: (policy, summary order,
-    project number, project id, indicator order, indicator id or None)."""
+def _indicator_keys(plan, filters: Filters):
+    """The sort keys of the matching indicators (see ``KEY_COLUMNS``)."""
     year = plan.target_fiscal_year
-    indicators = Indicator.objects.filter(
+    rows = Indicator.objects.filter(
         _project_filters(filters, "project__"),
         _words(filters, "project__", ("name", "name_en")),
         project__plan=plan,
     )
     if filters.status == NOT_REPORTED:
-        indicators = indicators.exclude(pk__in=published.judged_ids(indicators, year))
+        rows = rows.exclude(pk__in=published.judged_ids(plan, year))
     elif filters.status:
-        indicators = indicators.filter(
-            pk__in=published.judged_ids(indicators, year, filters.status)
-        )
-    keys = list(
-        indicators.values_list(
-            "project__basic_policy__number",
-            "project__summary_order",
-            "project__number",
-            "project_id",
-            "order",
-            "pk",
-        )
+        rows = rows.filter(pk__in=published.judged_ids(plan, year, filters.status))
+    unlisted = Case(When(project__summary_order__isnull=True, then=Value(1)), default=Value(0))
+    return rows.order_by().values_list(
+        F("project__basic_policy__number"),
+        unlisted,
+        F("project__summary_order"),
+        F("project__number"),
+        F("project_id"),
+        F("order"),
+        F("pk"),
     )
+
+
+def _bare_project_keys(plan, filters: Filters):
+    """The sort keys of the matching projects that have no indicator."""
+    rows = Project.objects.filter(
+        _project_filters(filters, ""),
+        _words(filters, ""),
+        ~Exists(Indicator.objects.filter(project=OuterRef("pk"))),
+        plan=plan,
+    )
+    unlisted = Case(When(summary_order__isnull=True, then=Value(1)), default=Value(0))
+    return rows.order_by().values_list(
+        F("basic_policy__number"),
+        unlisted,
+        F("summary_order"),
+        F("number"),
+        F("pk"),
+        Value(-1),
+        Value(None, output_field=IntegerField()),
+    )
+
+
+def _matches(plan, filters: Filters):
+    """Every match's sort key, unordered: indicators, and (unless a status is asked for,
+    which a project without an indicator has not) projects without one."""
+    keys = _indicator_keys(plan, filters)
     if filters.status in ("", NOT_REPORTED):
-        bare = Project.objects.filter(
-            _project_filters(filters, ""), _words(filters, ""), plan=plan, indicators__isnull=True
-        )
-        keys += [
-            (*row, -1, None)
-            for row in bare.values_list("basic_policy__number", "summary_order", "number", "pk")
-        ]
-    keys.sort(key=lambda k: (k[0], k[1] is None, k[1] or 0, k[2], k[3], k[4], k[5] or 0))
+        keys = keys.union(_bare_project_keys(plan, filters), all=True)
     return keys
 
 
+def _read(matches, start: int, size: int) -> tuple[list[tuple], int]:
+    """The keys of ``matches`` from ``start`` in the plan's order, and how many match in
+    all (0 when the page is past the end), in one query: the matches are sorted and
+    counted in the database, whatever their number."""
+    connection = connections[matches.db]
+    sql, params = matches.query.get_compiler(connection=connection).as_sql()
+    columns = ", ".join(str(n) for n in range(1, len(KEY_COLUMNS) + 1))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT *, COUNT(*) OVER () FROM ({sql}) matches "
+            f"ORDER BY {columns} LIMIT %s OFFSET %s",
+            (*params, size, start),
+        )
+        rows = cursor.fetchall()
+    return [Key(*row[:-1]) for row in rows], rows[0][-1] if rows else 0
+
+
+class _Length:
+    """What a Paginator needs of a list it does not hold: its length."""
+
+    def __init__(self, length: int):
+        self.length = length
+
+    def __len__(self) -> int:
+        return self.length
+
+
+def matching_page(plan, filters: Filters, number, per_page: int) -> Page:
+    """One page of the matches in the plan's order, as ``Paginator.get_page`` gives it (a
+    page that is not a number is the first; one past the end or below 1, the last)."""
+    matches = _matches(plan, filters)
+    try:
+        number = int(number)
+    except (TypeError, ValueError):
+        number = 1
+    keys, count = [], 0
+    if 1 <= number <= MAX_PAGE_NUMBER:
+        keys, count = _read(matches, (number - 1) * per_page, per_page)
+    if not keys and number != 1:
+        count = matches.count()
+        number = max(1, -(-count // per_page))
+        keys, count = _read(matches, (number - 1) * per_page, per_page)
+    return Page(keys, number, Paginator(_Length(count), per_page))
+
+
 def page_rows(plan, keys) -> list[AchievementRow]:
-    """The rows of one page of ``matching_rows``, in three queries."""
+    """The rows of one page of ``matching_page``, in three queries."""
     projects = Project.objects.select_related("basic_policy", "department").in_bulk(
-        {key[3] for key in keys}
+        {key.project_id for key in keys}
     )
     indicators = Indicator.objects.select_related("project__basic_policy__plan").in_bulk(
-        [key[5] for key in keys if key[5] is not None]
+        [key.indicator_id for key in keys if key.indicator_id is not None]
     )
     year = plan.target_fiscal_year
     statuses = published.statuses(indicators.values(), [year])
     rows = []
     for key in keys:
-        indicator = indicators.get(key[5]) if key[5] is not None else None
+        indicator = indicators.get(key.indicator_id)
         status = None
         if indicator is not None:
             status = statuses.get((indicator.pk, year)) or not_reported(indicator, year)
-        rows.append(AchievementRow(projects[key[3]], indicator, status, 1))
+        rows.append(AchievementRow(projects[key.project_id], indicator, status, 1))
     return rows

@@ -3,7 +3,6 @@
 from dataclasses import fields
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -159,21 +158,22 @@ def search(request, slug):
     """Search and filter every project and indicator of a plan; each state has its URL."""
     plan = get_object_or_404(Plan, slug=slug)
     filters = plan_search.Filters.from_query(request.GET)
-    keys = plan_search.matching_rows(plan, filters)
-    page = Paginator(keys, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = plan_search.matching_page(plan, filters, request.GET.get("page"), SEARCH_PAGE_SIZE)
     statuses = [*AchievementStatus.choices, (plan_search.NOT_REPORTED, _("未集計"))]
     context = {
         "plan": plan,
         "filters": filters.as_dict(),
         "filter_query": urlencode(filters.as_query()),
         "is_filtered": filters.is_filtered,
-        "result_count": len(keys),
+        "result_count": page.paginator.count,
         "page": page,
         "page_links": page.paginator.get_elided_page_range(page.number),
         "results": plan_search.page_rows(plan, page.object_list),
         "policies": plan.basic_policies.all(),
         "measures": Measure.objects.filter(basic_policy__plan=plan).select_related("basic_policy"),
-        "departments": Department.objects.filter(projects__plan=plan).distinct(),
+        "departments": Department.objects.filter(
+            Exists(Project.objects.filter(plan=plan, department=OuterRef("pk")))
+        ),
         "statuses": statuses,
     }
     return render(request, "public/search.html", context)
