@@ -81,7 +81,7 @@ def existing(indicators, fiscal_year: int):
 def dashboard(indicators, fiscal_year: int, previous_year: int | None = None) -> Dashboard:
     """Counts per policy, measure and department of the indicators (a queryset) existing
     in ``fiscal_year``, for that year and ``previous_year`` (the one before by default):
-    four queries."""
+    five queries."""
     if previous_year is None:
         previous_year = fiscal_year - 1
     from policies.models import BasicPolicy, Department, Measure

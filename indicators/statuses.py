@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, FilteredRelation, Q
+from django.db.models import Count, Q
 from django.utils.translation import get_language
 
 from . import achievement
@@ -184,27 +184,29 @@ class StatusReader:
         self, indicators, fiscal_years: Iterable[int], group_by: tuple[str, ...]
     ) -> dict[tuple, dict[int, StatusCounts]]:
         """Indicators of a queryset per values of the ``group_by`` fields (keyed by tuples)
-        and per status for each of some years, in one GROUP BY query: each year's stored
-        judgement is a LEFT JOIN, and an indicator without one is not reported."""
-        years = {year: f"judged_{year}" for year in fiscal_years}
-        joins = {
-            name: FilteredRelation("judgements", condition=Q(judgements__fiscal_year=year))
-            for year, name in years.items()
-        }
-        statuses = {year: f"{name}__{self.status}" for year, name in years.items()}
-        rows = (
-            indicators.order_by()
-            .annotate(**joins)
-            .values(*group_by, *statuses.values())
-            .annotate(n=Count("pk"))
-        )
+        and per status for each of some years, in two GROUP BY queries: the indicators per
+        group, and their stored statuses per group, year and status (one pass over the
+        years' judgements); an indicator without a status for a year is not reported."""
+        fiscal_years = list(fiscal_years)
         counts: dict[tuple, dict[int, StatusCounts]] = defaultdict(
             lambda: defaultdict(StatusCounts)
         )
-        for row in rows:
-            key = tuple(row[name] for name in group_by)
-            for year, column in statuses.items():
-                counts[key][year].add(row[column] or None, row["n"])
+        for *key, n in indicators.order_by().values_list(*group_by).annotate(n=Count("pk")):
+            for year in fiscal_years:
+                counts[tuple(key)][year].not_reported += n
+        judged = (
+            Judgement.objects.filter(
+                indicator__in=indicators.values("pk"), fiscal_year__in=fiscal_years
+            )
+            .exclude(**{self.status: ""})
+            .order_by()
+            .values_list(*(f"indicator__{name}" for name in group_by), "fiscal_year", self.status)
+            .annotate(n=Count("pk"))
+        )
+        for *key, year, code, n in judged:
+            year_counts = counts[tuple(key)][year]
+            year_counts.add(code, n)
+            year_counts.not_reported -= n
         return counts
 
     def achievement_rows(

@@ -186,7 +186,7 @@ def test_tracker_lists_a_departments_outstanding_indicators(client, plan, make_u
 
 
 # Constant whatever the size of the plan: session, user, groups, plan, then per page:
-# dashboard: one GROUP BY count (both years' judgements joined), policies, measures
+# dashboard: two GROUP BY counts (the indicators per group; both years' statuses per group), policies, measures
 # (departments when there are any), project totals, the ids of a page of the differences
 # with their count (and the page and their statuses when there are any); trajectory: the
 # same for the judgements behind their line; tracker: indicators per department and state
@@ -195,7 +195,7 @@ def test_tracker_lists_a_departments_outstanding_indicators(client, plan, make_u
 # (the user's permissions), 1 for the second factor's device and 3 for the session's
 # sliding expiry (saved on every request).
 QUERIES = {
-    "staff:dashboard": 15,
+    "staff:dashboard": 16,
     "staff:trajectory": 11,
     "staff:tracker": 12,
     "staff:review_queue": 13,
