@@ -3,7 +3,7 @@
 from dataclasses import fields
 from urllib.parse import urlencode
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +17,7 @@ from . import search as plan_search
 from .caching import cached_public
 
 SEARCH_PAGE_SIZE = 50
-POLICY_PAGE_SIZE = 100  # projects of a policy's main-indicator table per page
+POLICY_PAGE_SIZE = 50  # projects of a policy's main-indicator table per page, as the search
 # the query parameters the search reads (and caches its pages by)
 SEARCH_PARAMETERS = (*(f.name for f in fields(plan_search.Filters)), "page")
 
@@ -67,11 +67,13 @@ def basic_policy_detail(request, slug, number):
         BasicPolicy.objects.select_related("plan"), plan__slug=slug, number=number
     )
     plan = policy.plan
-    indicators = Indicator.objects.filter(project=OuterRef("pk"))
+    # Projects with a main indicator, or with none: the policy's own indicators, each
+    # read once into a hash (an EXISTS per project hashed every plan's indicators).
+    indicators = Indicator.objects.filter(project__basic_policy=policy).values("project_id")
     projects = (
         Project.objects.filter(basic_policy=policy)
         .in_summary()
-        .filter(Exists(indicators.filter(is_main=True)) | ~Exists(indicators))
+        .filter(Q(pk__in=indicators.filter(is_main=True)) | ~Q(pk__in=indicators))
     )
     page = CountedPaginator(projects, POLICY_PAGE_SIZE).get_page(request.GET.get("page"))
     indicators = (
