@@ -49,6 +49,7 @@ def _plan_and_year(slug: str, year: int) -> Plan:
     return plan
 
 
+CARRY_OVER_CHOICES = 500  # a successor's projects offered as suggestions, at most
 PAGE_SIZE = 50  # rows of a list per page
 COMPARISON_PAGE_SIZE = 100  # indicators of the comparison per page
 SUMMARY_PAGE_SIZE = 200  # projects of the summary per page
@@ -312,6 +313,42 @@ def comparison(request, slug, year):
     )
 
 
+def _carry_over(request, plan, successor) -> None:
+    """Carry over the indicators whose field names a project of the successor (by its
+    number), all or nothing; what is refused is said in messages."""
+    numbers = {
+        parse_whole_number(key.removeprefix("target-")): value.strip()
+        for key, value in request.POST.items()
+        if key.startswith("target-") and value.strip()
+    }
+    numbers = {key: value for key, value in numbers.items() if key is not None}
+    found = {}
+    if successor is not None:
+        found = dict(
+            Project.objects.for_plan(successor)
+            .filter(number__in=set(numbers.values()))
+            .values_list("number", "pk")
+        )
+    unknown = sorted({number for number in numbers.values() if number not in found})
+    if successor is not None and unknown:
+        messages.error(
+            request,
+            _("後継計画に次の番号の事業はありません。何も引き継いでいません: %(numbers)s")
+            % {"numbers": "、".join(unknown)},
+        )
+        return
+    targets = {key: found[number] for key, number in numbers.items() if number in found}
+    try:
+        created = carry_over_service.carry_over(user=request.user, plan=plan, targets=targets)
+    except (ValidationError, PermissionDenied) as error:
+        for message in workflow.refusal_messages(error):
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("%(count)d 件の指標を引き継ぎました。") % {"count": len(created)}
+        )
+
+
 @planner_required
 @require_http_methods(["GET", "POST"])
 def carry_over(request, slug, year):
@@ -319,28 +356,20 @@ def carry_over(request, slug, year):
     plan = _plan_and_year(slug, year)
     successor = getattr(plan, "successor", None)
     if request.method == "POST":
-        targets = {
-            parse_whole_number(key.removeprefix("target-")): parse_whole_number(value)
-            for key, value in request.POST.items()
-            if key.startswith("target-")
-        }
-        targets = {key: value for key, value in targets.items() if None not in (key, value)}
-        try:
-            created = carry_over_service.carry_over(user=request.user, plan=plan, targets=targets)
-        except (ValidationError, PermissionDenied) as error:
-            for message in workflow.refusal_messages(error):
-                messages.error(request, message)
-        else:
-            messages.success(
-                request, _("%(count)d 件の指標を引き継ぎました。") % {"count": len(created)}
-            )
+        _carry_over(request, plan, successor)
         return redirect(request.get_full_path())
     indicators = (
         Indicator.objects.filter(project__plan=plan)
         .select_related("project", "carried_over_to__project")
         .order_by("project__basic_policy__number", "project__number", "order", "pk")
     )
-    projects = Project.objects.for_plan(successor).order_by("number") if successor else []
+    # The successor's project numbers as suggestions for every row's field, unless there
+    # are so many that the list would outweigh the page (a field takes any number).
+    projects = (
+        list(Project.objects.for_plan(successor).order_by("number")[: CARRY_OVER_CHOICES + 1])
+        if successor
+        else []
+    )
     return render(
         request,
         "indicators/staff/carry_over.html",
@@ -351,7 +380,7 @@ def carry_over(request, slug, year):
             _("後継計画への指標の引き継ぎ"),
             "staff:carry_over",
             successor=successor,
-            projects=projects,
+            projects=projects if len(projects) <= CARRY_OVER_CHOICES else [],
             **_page(request, indicators, PAGE_SIZE),
         ),
     )

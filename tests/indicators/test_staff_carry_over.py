@@ -85,16 +85,50 @@ def test_carry_over_page(client, plans, make_user, django_assert_num_queries):
     # factor's device and the session's sliding expiry (3 to save it)
     with django_assert_num_queries(14):
         html = client.get(url).content.decode()
-    assert html.count(f'<option value="{project.pk}">') == 2
+    assert html.count('list="successor-projects"') == 2  # a field per indicator
+    assert html.count(f'<option value="{project.number}">') == 1  # one shared list
 
-    response = client.post(url, {f"target-{source.pk}": project.pk, f"target-{other.pk}": ""})
+    response = client.post(url, {f"target-{source.pk}": project.number, f"target-{other.pk}": ""})
     assert response.status_code == 302
     assert Indicator.objects.get(carried_over_from=source).project == project
     assert not Indicator.objects.filter(carried_over_from=other).exists()
     html = client.get(url).content.decode()
     assert "引き継ぎ済み" in html
-    response = client.post(url, {f"target-{source.pk}": project.pk}, follow=True)
+    response = client.post(url, {f"target-{source.pk}": project.number}, follow=True)
     assert "すでに引き継がれています" in response.content.decode()
+
+
+def test_an_unknown_project_number_carries_nothing_over(client, plans, make_user):
+    from django.urls import reverse
+
+    old, _new, project = plans
+    client.force_login(make_user("planner"))
+    url = reverse("staff:carry_over", args=[old.slug, 2024])
+    source, other = Indicator.objects.filter(project__plan=old).order_by("pk")
+    # 100 is the number of a project of the old plan, not of its successor
+    posted = {f"target-{source.pk}": project.number, f"target-{other.pk}": "100"}
+    html = client.post(url, posted, follow=True).content.decode()
+    assert "後継計画に次の番号の事業はありません。何も引き継いでいません: 100" in html
+    assert not Indicator.objects.filter(carried_over_from__isnull=False).exists()
+
+
+def test_a_large_successor_offers_no_list_but_takes_any_number(
+    client, plans, make_user, monkeypatch
+):
+    from django.urls import reverse
+
+    from indicators import staff_views
+
+    old, _new, project = plans
+    Project.objects.create(basic_policy=project.basic_policy, number="2", name="もう一つ")
+    monkeypatch.setattr(staff_views, "CARRY_OVER_CHOICES", 1)
+    client.force_login(make_user("planner"))
+    url = reverse("staff:carry_over", args=[old.slug, 2024])
+    html = client.get(url).content.decode()
+    assert "<datalist" not in html and 'list="successor-projects"' not in html
+    source = Indicator.objects.filter(project__plan=old).order_by("pk").first()
+    client.post(url, {f"target-{source.pk}": "2"})
+    assert Indicator.objects.get(carried_over_from=source).project.number == "2"
 
 
 def test_carry_over_copies_what_explains_the_indicator(plans, make_user):
