@@ -5,7 +5,10 @@ from decimal import Decimal
 
 import pytest
 
-from policies.models import Plan
+from indicators.models import Indicator
+from indicators.services.judgements import refresh_plan_judgements
+from policies.models import Plan, Project
+from yumeplan.public.methodology import EXAMPLE_STATUSES
 
 
 def policy_url(plan, number):
@@ -126,3 +129,26 @@ def test_pages_explain_the_baseline_year_and_the_number_of_rated_indicators(clie
     assert '<meta name="description" content="テスト計画 基本方針 1「方針1をつなぐまちへ」' in html
     html = client.get("/plans/test-plan/projects/100/").content.decode()
     assert '<meta name="description" content="テスト計画 No. 100 事業1-0:' in html
+
+
+@pytest.mark.parametrize("projects_per_policy", [3, 30])
+def test_methodology_reads_a_fixed_number_of_queries(
+    client, build_plan, django_assert_num_queries, projects_per_policy
+):
+    """The public version, the plan, the examples (the first of each kind), their
+    statuses, and the two counts: whatever the size of the plan."""
+    plan = build_plan(projects_per_policy=projects_per_policy, policies=2)
+    with django_assert_num_queries(6):
+        response = client.get(methodology_url(plan))
+    assert [row.status.code for row in response.context["examples"]] == list(EXAMPLE_STATUSES)
+
+
+def test_methodology_examples_are_the_first_of_each_kind_in_the_summary_order(client, build_plan):
+    plan = build_plan(projects_per_policy=6, policies=2)
+    Project.objects.filter(number="100").update(summary_order=None)  # not in the table
+    Indicator.objects.filter(project__number="104").update(
+        target_kind="increase", target_value=None, target_wording="拡充"
+    )
+    refresh_plan_judgements(plan.pk)
+    examples = client.get(methodology_url(plan)).context["examples"]
+    assert [row.project.number for row in examples] == ["103", "101", "102", "104"]

@@ -3,13 +3,17 @@ threshold and worked examples from its published data."""
 
 from decimal import Decimal
 
+from django.db.models import Case, F, FilteredRelation, Q, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404, render
 
+from indicators import published
 from indicators.models import TargetKind
+from indicators.statuses import AchievementRow
 from policies.models import Plan
 
 from .caching import cached_public
-from .summary import summary_rows
+from .summary import INDICATOR_ORDER, summary_indicators, summary_projects
 
 EXAMPLE_STATUSES = ("achieved", "mostly_achieved", "not_achieved")
 
@@ -19,36 +23,44 @@ def threshold_percent(threshold: Decimal) -> str:
     return format((threshold * 100).normalize(), "f")
 
 
-def worked_examples(rows) -> list:
-    """One row per status for a numeric target, then one for a qualitative target, from the
-    plan's own published data (whatever exists; never made up)."""
-    examples, seen = [], set()
-    for row in rows:
-        if row.indicator is None or not row.status or not row.status.code:
-            continue
-        numeric = row.indicator.target_kind == TargetKind.NUMERIC
-        key = row.status.code if numeric else "qualitative"
-        if key not in seen and (key == "qualitative" or key in EXAMPLE_STATUSES):
-            seen.add(key)
-            examples.append(row)
-    order = [*EXAMPLE_STATUSES, "qualitative"]
-    return sorted(
-        examples,
-        key=lambda row: order.index(
-            row.status.code if row.indicator.target_kind == TargetKind.NUMERIC else "qualitative"
-        ),
+def worked_examples(plan, fiscal_year: int) -> list:
+    """One row per status for a numeric target, then one for a qualitative target: the
+    first of each in the plan's summary table, from its published data (whatever exists;
+    never made up). One query picks them (the first of each kind, by a window), whatever
+    the size of the plan; one more reads their statuses."""
+    kind = Case(
+        When(~Q(target_kind=TargetKind.NUMERIC), then=Value("qualitative")),
+        default=F("judged__published_status"),
     )
+    first = Window(RowNumber(), partition_by=kind, order_by=[F(name) for name in INDICATOR_ORDER])
+    found = {
+        indicator.kind: indicator
+        for indicator in summary_indicators(plan)
+        .select_related("project__basic_policy__plan")
+        .annotate(
+            judged=FilteredRelation("judgements", condition=Q(judgements__fiscal_year=fiscal_year))
+        )
+        .exclude(judged__published_status="")
+        .filter(judged__published_status__isnull=False)
+        .annotate(kind=kind, first=first)
+        .filter(first=1)
+    }
+    ordered = [found[key] for key in (*EXAMPLE_STATUSES, "qualitative") if key in found]
+    statuses = published.statuses(ordered, [fiscal_year])
+    return [
+        AchievementRow(indicator.project, indicator, statuses[(indicator.pk, fiscal_year)], 1)
+        for indicator in ordered
+    ]
 
 
 @cached_public
 def methodology(request, slug):
     plan = get_object_or_404(Plan, slug=slug)
-    rows = summary_rows(plan, plan.target_fiscal_year)
     context = {
         "plan": plan,
         "threshold_percent": threshold_percent(plan.achievement_threshold),
-        "examples": worked_examples(rows),
-        "indicator_count": sum(1 for row in rows if row.indicator is not None),
-        "summary_project_count": len({row.project.pk for row in rows}),
+        "examples": worked_examples(plan, plan.target_fiscal_year),
+        "indicator_count": summary_indicators(plan).count(),
+        "summary_project_count": summary_projects(plan).count(),
     }
     return render(request, "public/methodology.html", context)
