@@ -15,7 +15,8 @@ urlpatterns = [
     # Browsers ask for /favicon.ico on pages (the admin's) that name no icon.
     path("favicon.ico", views.favicon),
     path("robots.txt", feeds.robots_txt, name="robots_txt"),
-    path("sitemap.xml", feeds.sitemap, name="sitemap"),
+    path("sitemap.xml", feeds.sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", feeds.sitemap_section, name="sitemap_section"),
     path("admin/", admin.site.urls),
     path("staff/", include("indicators.staff_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

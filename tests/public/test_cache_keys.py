@@ -57,7 +57,10 @@ def test_the_canonical_link_follows_the_site_origin(client, build_plan, settings
 def test_the_sitemap_names_the_site_origin(client, build_plan, settings):
     settings.SITE_ORIGIN = "https://plan.city.example.lg.jp"
     build_plan(slug="one")
-    sitemap = client.get("/sitemap.xml").content.decode()
+    index = client.get("/sitemap.xml").content.decode()
+    assert "<loc>https://plan.city.example.lg.jp/sitemap-plans.xml</loc>" in index
+    assert "testserver" not in index
+    sitemap = client.get("/sitemap-plans.xml").content.decode()
     assert "<loc>https://plan.city.example.lg.jp/plans/one/</loc>" in sitemap
     assert "testserver" not in sitemap
 

@@ -72,11 +72,24 @@ def test_plan_page_announces_its_feed_canonical_url_and_description(client, buil
     assert '<link rel="alternate" hreflang="en" href="http://testserver/en/plans/test-plan/' in html
 
 
+SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def sitemap_locations(client) -> list[str]:
+    """Every page's location in the sitemap, following its index to each file."""
+    index = ET.fromstring(client.get("/sitemap.xml").content)
+    locations = []
+    for entry in index.findall(f"{SITEMAP_NS}sitemap"):
+        response = client.get(entry.find(f"{SITEMAP_NS}loc").text)
+        assert response.status_code == 200
+        root = ET.fromstring(response.content)
+        locations += [url.find(f"{SITEMAP_NS}loc").text for url in root.findall(f"{SITEMAP_NS}url")]
+    return locations
+
+
 def test_sitemap_lists_every_public_page_in_both_languages(client, build_plan):
     plan = build_plan(projects_per_policy=2, policies=2)
-    root = ET.fromstring(client.get("/sitemap.xml").content)
-    ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-    locations = {url.find(f"{ns}loc").text for url in root.findall(f"{ns}url")}
+    locations = set(sitemap_locations(client))
     base = "http://testserver"
     for path in [
         "/",
@@ -88,6 +101,25 @@ def test_sitemap_lists_every_public_page_in_both_languages(client, build_plan):
     ]:
         assert base + path in locations
         assert base + "/en" + path in locations
+
+
+def test_project_pages_come_a_bounded_number_to_a_sitemap_file(client, build_plan, monkeypatch):
+    from yumeplan.public.feeds import ProjectSitemap
+
+    build_plan(projects_per_policy=5, policies=1)
+    build_plan(projects_per_policy=2, policies=1, slug="other")
+    monkeypatch.setattr(ProjectSitemap, "limit", 3 * 2)  # 3 projects, in 2 languages
+    index = client.get("/sitemap.xml").content.decode()
+    assert "/sitemap-projects.xml?p=3<" in index and "?p=4" not in index
+    locations = sitemap_locations(client)
+    projects = [url for url in locations if "/projects/" in url]
+    assert len(projects) == len(set(projects)) == 7 * 2  # each once, in both languages
+    assert projects[:2] == [
+        "http://testserver/plans/other/projects/100/",
+        "http://testserver/en/plans/other/projects/100/",
+    ]
+    assert client.get("/sitemap-projects.xml?p=4").status_code == 404
+    assert client.get("/sitemap-nothing.xml").status_code == 404
 
 
 def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_the_back_office(client, db):
