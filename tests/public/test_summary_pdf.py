@@ -100,3 +100,16 @@ def test_pdf_is_japanese_from_the_english_site_too(client, kanazawa, poppler):
     client.get(f"/en/plans/{KANAZAWA}/")
     text = poppler(client.get(f"/data/{KANAZAWA}/summary-2024.pdf").content, "pdftotext")
     assert "主な指標とその達成状況" in text and "Achieved" not in text
+
+
+def test_a_summary_too_long_for_a_pdf_points_to_the_same_data(client, build_plan, monkeypatch):
+    from yumeplan.public import pdf
+
+    plan = build_plan(projects_per_policy=3, policies=1)
+    monkeypatch.setattr(pdf, "PDF_MAX_PROJECTS", 2)
+    response = client.get(f"/data/{plan.slug}/summary-2024.pdf")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    html = response.content.decode()
+    assert "3 事業が載っており、PDF にできる 2 事業を超える" in html
+    assert f'href="/data/{plan.slug}/indicators.csv"' in html
+    assert f'href="/data/{plan.slug}/indicators.xlsx"' in html

@@ -25,7 +25,7 @@ from policies.models import BasicPolicy, Plan, Project
 from .caching import absolute_url, cached_public
 
 FEED_LENGTH = 50
-SITEMAP_PROJECTS = 1_000  # project pages per sitemap file (each with its English page)
+SITEMAP_PROJECTS = 500  # project pages per sitemap file (each with its English page)
 
 
 @dataclass

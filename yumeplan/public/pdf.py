@@ -7,7 +7,7 @@ tables; Debian's Noto Sans CJK (fonts-noto-cjk) is embedded. Published figures o
 
 from django.contrib.staticfiles import finders
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -15,9 +15,12 @@ from indicators import published
 from policies.models import Highlight, Plan
 
 from .caching import cached_public
-from .summary import summary_rows
+from .summary import summary_projects, summary_rows
 
 STYLESHEET = "css/summary-pdf.css"
+# WeasyPrint lays out 412 rows in about 4 s and 130 MB: a larger summary table would hold
+# a worker for minutes and take gigabytes. Its readers get the same data as pages and files.
+PDF_MAX_PROJECTS = 500
 
 
 def policy_pages(plan, fiscal_year: int) -> list[dict]:
@@ -56,6 +59,12 @@ def summary_pdf(request, slug, year):
     plan = get_object_or_404(Plan, slug=slug)
     if year not in published.published_years(plan):
         raise Http404
+    projects = summary_projects(plan).count()
+    if projects > PDF_MAX_PROJECTS:
+        context = {"plan": plan, "fiscal_year": year, "projects": projects}
+        return render(
+            request, "public/summary_too_long.html", {**context, "limit": PDF_MAX_PROJECTS}
+        )
     response = HttpResponse(summary_pdf_bytes(request, plan, year), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{plan.slug}-summary-{year}.pdf"'
     return response
