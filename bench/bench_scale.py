@@ -86,6 +86,10 @@ PAGES = [
         "?with={previous}&format=xlsx",
     ),
     ("staff carry-over", HTML, "staff:carry_over", {"slug": "{slug}", "year": "{year}"}, ""),
+    # the back office's own lists (Django admin), as an officer opens them
+    ("admin: projects", HTML, "admin:policies_project_changelist", {}, ""),
+    ("admin: indicators", HTML, "admin:indicators_indicator_changelist", {}, ""),
+    ("admin: actuals", HTML, "admin:indicators_actual_changelist", {}, ""),
 ]
 
 # Goals (issue 10): seconds and sizes per kind of page, and for the bulk writes.

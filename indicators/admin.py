@@ -8,6 +8,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from policies import admin as policies_admin
 from policies import roles
+from policies.admin_filters import DepartmentFilter
 from policies.models import Plan, Project
 
 from .admin_entry import ActualEntryMixin
@@ -108,7 +109,7 @@ class IndicatorAdmin(roles.DepartmentScopedAdminMixin, SimpleHistoryAdmin):
     list_filter = [
         "project__plan",
         "project__basic_policy",
-        ("project__department", admin.RelatedOnlyFieldListFilter),
+        ("project__department", DepartmentFilter),
         "is_main",
         "target_kind",
         "direction",
@@ -116,6 +117,7 @@ class IndicatorAdmin(roles.DepartmentScopedAdminMixin, SimpleHistoryAdmin):
     ]
     search_fields = ["name", "name_en", "project__number", "project__name"]
     list_select_related = ["project"]
+    ordering = ["project_id", "order", "pk"]  # by its index, not joined to the plan
     autocomplete_fields = ["project"]
     inlines = [ActualInline, OfficialStatusInline]
 
@@ -153,11 +155,14 @@ class ActualAdmin(
     list_filter = [
         "fiscal_year",
         "state",
-        ("indicator__project__department", admin.RelatedOnlyFieldListFilter),
+        ("indicator__project__department", DepartmentFilter),
         "indicator__project__plan",
     ]
     search_fields = ["indicator__name", "indicator__project__number", "indicator__project__name"]
     list_select_related = ["indicator__project__department"]
+    # By indicator and year through their unique index, not through the indicators' own
+    # order (project, policy, plan: a sort of every actual) for each page of the list.
+    ordering = ["indicator_id", "fiscal_year"]
     fieldsets = [
         (_("公開される項目"), {"fields": ["indicator", "fiscal_year", "value", "note"]}),
         (_("公開されない項目（内部用）"), {"fields": ["internal_note", "review_comment"]}),

@@ -199,6 +199,27 @@ def test_officer_lists_and_filters_show_only_their_department(client, world, mod
     assert "B課" not in page  # neither rows nor filter choices
 
 
+DEPARTMENT_FILTER = {
+    "project": "department",
+    "indicator": "project__department",
+    "actual": "indicator__project__department",
+}
+
+
+@pytest.mark.parametrize("model", ["project", "indicator", "actual"])
+def test_planner_lists_filter_by_any_department(client, world, model):
+    objects, users = world
+    Department.objects.create(name="C課")  # no project yet: offered all the same
+    client.force_login(users["planner"])
+    url = reverse(f"admin:{APP[model]}_{model}_changelist")
+    page = client.get(url).content.decode()
+    assert "A課" in page and "B課" in page and "C課" in page
+    own = objects["own"]["department"]
+    filtered = client.get(url, {f"{DEPARTMENT_FILTER[model]}__id__exact": own.pk})
+    shown = filtered.context["cl"].result_list
+    assert [row.pk for row in shown] == [objects["own"][model].pk]
+
+
 @pytest.mark.parametrize(
     ("role", "expected"), [("officer", {"own"}), ("planner", {"own", "other"})]
 )
