@@ -90,6 +90,7 @@ PAGES = [
     ("admin: projects", HTML, "admin:policies_project_changelist", {}, ""),
     ("admin: indicators", HTML, "admin:indicators_indicator_changelist", {}, ""),
     ("admin: actuals", HTML, "admin:indicators_actual_changelist", {}, ""),
+    ("admin: yearly entry", HTML, "admin:indicators_actual_entry", {}, "?fiscal_year={year}"),
 ]
 
 # Goals (issue 10): seconds and sizes per kind of page, and for the bulk writes.

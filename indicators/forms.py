@@ -36,6 +36,9 @@ def _same_unit(typed: str, unit: str) -> bool:
     return typed == unit
 
 
+ENTRY_FIELDS = ("value", "note", "internal_note", "version")  # an indicator's: <name>_<pk>
+
+
 class YearEntryForm(forms.Form):
     """This year's value, note and internal note of every indicator of an officer.
 
@@ -64,10 +67,7 @@ class YearEntryForm(forms.Form):
                 or not_reported(indicator, fiscal_year),
                 editable=editable,
             )
-            row.fields = {
-                name: self[f"{name}_{indicator.pk}"]
-                for name in ("value", "note", "internal_note", "version")
-            }
+            row.fields = {name: self[f"{name}_{indicator.pk}"] for name in ENTRY_FIELDS}
             self.rows.append(row)
 
     def _add_fields(self, indicator, actual, editable: bool) -> None:

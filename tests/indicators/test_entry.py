@@ -244,3 +244,38 @@ def test_official_status_differing_from_computed_needs_a_reason(client, world):
     official = world["own"].official_statuses.get()
     assert official.recorded_by == world["planner"]
     assert official.history.first().history_user == world["planner"]
+
+
+def test_the_form_comes_a_page_at_a_time_and_a_save_keeps_the_page(client, world, monkeypatch):
+    from indicators import admin_entry
+
+    monkeypatch.setattr(admin_entry, "ENTRY_PAGE_SIZE", 1)
+    client.force_login(world["planner"])  # sees both indicators
+    first = client.get(entry_url()).context["form"].rows
+    second = client.get(f"{entry_url()}&page=2").context["form"].rows
+    assert [row.indicator for row in first + second] == [world["own"], world["other"]]
+    html = client.get(f"{entry_url()}&page=2").content.decode()
+    assert "ほかのページへ移る前に保存してください" in html
+    assert 'href="?fiscal_year=2023&amp;page=1" rel="prev"' in html
+
+    pk = world["other"].pk
+    response = client.post(
+        f"{entry_url()}&page=2",
+        {"fiscal_year": 2023, "action": "save", f"value_{pk}": "12", f"version_{pk}": 0},
+    )
+    assert response.status_code == 302 and response["Location"].endswith("page=2")
+    assert Actual.objects.get(indicator=world["other"], fiscal_year=2023).value == 12
+
+
+def test_a_save_writes_the_indicators_posted_even_if_the_list_moved(client, world, monkeypatch):
+    from indicators import admin_entry
+
+    monkeypatch.setattr(admin_entry, "ENTRY_PAGE_SIZE", 1)
+    client.force_login(world["planner"])
+    pk = world["other"].pk  # shown on page 2; page 1 now holds another indicator
+    client.post(
+        f"{entry_url()}&page=1",
+        {"fiscal_year": 2023, "action": "save", f"value_{pk}": "7", f"version_{pk}": 0},
+    )
+    assert Actual.objects.get(indicator=world["other"], fiscal_year=2023).value == 7
+    assert not Actual.objects.filter(indicator=world["own"], fiscal_year=2023).exists()
