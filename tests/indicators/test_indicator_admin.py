@@ -53,3 +53,18 @@ def test_an_officer_sees_no_inputs_and_cannot_post_them(client, build_plan, make
     response = client.post(LIST, changelist_post(indicators, {indicators[0].pk}))
     assert response.status_code == 403
     assert not Indicator.objects.filter(is_main=True).exists()
+
+
+@pytest.mark.parametrize("projects_per_policy", [2, 12])
+def test_the_change_form_reads_the_same_queries_whatever_the_number_of_indicators(
+    client, build_plan, make_user, django_assert_max_num_queries, projects_per_policy
+):
+    """The project and the predecessor's indicator are searched (autocomplete), not
+    offered as a <select> of every row, each option reading its project."""
+    build_plan(projects_per_policy=projects_per_policy, policies=2)
+    client.force_login(make_user("planner"))
+    indicator = Indicator.objects.order_by("pk").first()
+    with django_assert_max_num_queries(30):
+        html = client.get(f"{LIST}{indicator.pk}/change/").content.decode()
+    assert html.count("<option") < 20
+    assert 'data-model-name="indicator"' in html  # carried_over_from: an autocomplete
