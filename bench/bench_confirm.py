@@ -2,9 +2,9 @@
 (issue 10: ≤ 2 ×), alone and repeatable, as ``bench_scale.py``'s bulk writes measure it.
 
 Run: SECRET_KEY=x .venv/bin/python bench/bench_confirm.py [--repeat 5] [--profile]
-     [--queries]
+     [--queries] [--reuse]
      DATABASE_URL=postgres://postgres@127.0.0.1:5432/NAME … (a test_NAME database is
-     created beside NAME and dropped at the end)
+     created beside NAME and dropped at the end, unless --reuse)
 
 Builds bench_scale's SYNTHETIC plan "bench-writes" (``generate_synthetic_plan``'s made-up
 figures; 10,000 of its indicators have no 2024 figure). Each repetition times the raw
@@ -84,18 +84,29 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--profile", choices=["tottime", "cumulative"], default="")
     parser.add_argument("--queries", action="store_true", help="print each query's time")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="use DATABASE_URL's own database, keep it, and build the plan only once",
+    )
     args = parser.parse_args()
-    database = setup_throwaway_django(debug=True)  # as bench_scale.py
+    database = setup_throwaway_django(debug=True, reuse=args.reuse)  # DEBUG as bench_scale
+
+    from django.contrib.auth import get_user_model
 
     from indicators.models import Indicator
     from indicators.services import imports
     from indicators.services.synthetic import build_synthetic_plan
+    from policies.models import Plan
 
-    plan = build_synthetic_plan(
-        slug="bench-writes", projects=WRITE_ROWS * 10 // 12, reporting_year=2023
-    ).plan
-    analyze()
-    planner = make_planner("bench-writer")
+    plan = Plan.objects.filter(slug="bench-writes").first()
+    if plan is None:
+        plan = build_synthetic_plan(
+            slug="bench-writes", projects=WRITE_ROWS * 10 // 12, reporting_year=2023
+        ).plan
+        analyze()
+    planner = get_user_model().objects.filter(username="bench-writer").first()
+    planner = planner or make_planner("bench-writer")
     indicators = list(
         Indicator.objects.filter(project__plan=plan).select_related("project").order_by("pk")
     )[:WRITE_ROWS]
