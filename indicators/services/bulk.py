@@ -13,6 +13,7 @@ judgements (judgements.py), inside their transactions.
 from __future__ import annotations
 
 import sqlite3
+from decimal import Decimal
 from collections.abc import Iterator, Sequence
 
 from django.core.exceptions import EmptyResultSet
@@ -60,8 +61,12 @@ def id_chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
 
 
 def db_value(field: models.Field, value, db):
-    """``value`` of ``field`` as the database driver takes it."""
+    """``value`` of ``field`` as the database driver takes it. A finite Decimal of a
+    DecimalField is taken as it is too: the field would make the same Decimal again (a
+    tenth of a second per 10,000 values)."""
     if value is None or type(value) in PLAIN_TYPES:
+        return value
+    if type(value) is Decimal and isinstance(field, models.DecimalField) and value.is_finite():
         return value
     return field.get_db_prep_save(value, db)
 
