@@ -13,8 +13,8 @@ judgements (judgements.py), inside their transactions.
 from __future__ import annotations
 
 import sqlite3
-from decimal import Decimal
 from collections.abc import Iterator, Sequence
+from decimal import Decimal
 
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction

@@ -142,7 +142,7 @@ def _rows_of(model, chunk: list[int], only: dict, *fields: str) -> Iterator[tupl
     """
     rows = model.objects.order_by()
     if chunk[-1] - chunk[0] >= 2 * len(chunk):
-        yield from rows.filter(indicator_id__in=chunk, **only).values_list(*fields)
+        yield from rows.filter(indicator_id__any_of=chunk, **only).values_list(*fields)
         return
     members = set(chunk)
     within = rows.filter(indicator_id__gte=chunk[0], indicator_id__lte=chunk[-1], **only)
@@ -184,7 +184,7 @@ def _write_changes(judgement_model, fresh: dict, stored: dict) -> None:
         elif old[1] != columns:
             changed.append((old[0], *columns))
     for start in range(0, len(gone), CHUNK):
-        judgement_model.objects.filter(pk__in=gone[start : start + CHUNK]).delete()
+        judgement_model.objects.filter(pk__any_of=gone[start : start + CHUNK]).delete()
     # Without model instances and bulk_create's or bulk_update's per-value SQL: a
     # publication of 10,000 figures rewrites 10,000 judgements (bulk_create took 20 s).
     bulk.update_rows(judgement_model, COLUMNS, changed)
@@ -231,8 +231,8 @@ def refresh_judgements(
     years = None if fiscal_years is None else set(fiscal_years)
     written = 0
     policy_ids: set[int] = set()
-    for start in range(0, len(ids), CHUNK):
-        indicators = Indicator.objects.filter(pk__in=ids[start : start + CHUNK])
+    for id_chunk in bulk.id_chunks(ids):  # one on PostgreSQL: write_judgements chunks
+        indicators = Indicator.objects.filter(pk__any_of=id_chunk)
         chunk = write_judgements(Judgement, Actual, OfficialStatus, indicators, years)
         written += chunk.rows
         policy_ids |= chunk.policy_ids
