@@ -12,6 +12,8 @@ judgements (judgements.py), inside their transactions.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import sqlite3
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
@@ -28,6 +30,24 @@ COPY_UPDATE_ROWS = 1000  # update_rows on PostgreSQL: from this many rows on, CO
 # Values the database takes as they are: preparing them through the field (a tenth of a
 # second per 10,000 rows and field) would change nothing.
 PLAIN_TYPES = (str, int, bool)
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused for a bulk write, then as it was.
+
+    The tens of thousands of lists, tuples and dicts a write of 10,000 rows builds set off
+    hundreds of collections, two of which traverse every object of the process: 0.2 s of
+    the 0.55 s of Python an upload's confirmation took. Reference counting still frees
+    what the write drops; the few cycles it leaves wait for the next collection. Threads
+    that pause it at the same time leave it enabled when the first of them is done."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class AnyOf(Lookup):

@@ -385,7 +385,13 @@ def confirm(
 
     ``versions`` are the previewed ones (``Preview.versions``): an actual saved by someone
     else since the preview is refused with their value (workflow.EditConflict), as two
-    entry screens refuse each other. None saves without that check (the command line)."""
+    entry screens refuse each other. None saves without that check (the command line).
+    Python's garbage collector is paused meanwhile (bulk.collector_paused)."""
+    with bulk.collector_paused():
+        return _confirm(user, records, versions)
+
+
+def _confirm(user, records, versions) -> workflow.SaveResult:
     preview = build_preview(user=user, records=records)
     if preview.errors:
         raise ValidationError(

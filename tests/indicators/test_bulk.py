@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
@@ -37,3 +39,18 @@ def test_id_chunks_are_one_array_on_postgresql_and_sqlite_sized_elsewhere():
     else:
         assert chunks == [ids[:2000], ids[2000:4000], ids[4000:]]
     assert list(bulk.id_chunks([])) == []
+
+
+def test_the_collector_is_paused_inside_and_as_it_was_after_even_on_an_error():
+    assert gc.isenabled()
+    with pytest.raises(ValueError), bulk.collector_paused():
+        assert not gc.isenabled()
+        raise ValueError
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with bulk.collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # it was off before: left off
+    finally:
+        gc.enable()
