@@ -5,9 +5,9 @@ share ``COLUMNS``, so a downloaded, filled-in and uploaded template round-trips.
 upload never writes by itself: ``build_preview`` checks every row and classifies it as new,
 changed or unchanged, or rejects it with its row number and a Japanese reason; ``confirm``
 re-checks the same rows and hands them to ``workflow.save_drafts``, which writes all of
-them or none. Both look up only the indicators and actuals the rows name, a query per
-2,000 rows, and otherwise take a fixed number of queries (apart from save_drafts' own
-batches on SQLite).
+them or none. Both look up only the indicators and actuals the rows name (one query for
+all of them on PostgreSQL, one per 2,000 rows on SQLite), and otherwise take a fixed
+number of queries (apart from save_drafts' own batches on SQLite).
 """
 
 from __future__ import annotations

@@ -180,7 +180,7 @@ def save_drafts(
     A returned or published actual whose value or note changes goes back to draft (a
     published one keeps its published value until it is published again, with a reason).
     Submitted and approved actuals cannot be changed here. A fixed number of queries,
-    plus one per 2,000 rows read and bulk.insert_with_history's batches on SQLite.
+    plus on SQLite one per 2,000 rows read and bulk.create_with_history's batches.
     ``indicators`` (by pk, with their projects) spares loading them again when the caller
     has them (an upload's preview).
     """
