@@ -216,7 +216,8 @@ def create_with_history(
     """Insert rows of values (as ``insert_rows`` takes them) for the fields named in
     ``names``, the other fields at the values of a new ``model()`` (computed once, the same
     for every row), and one "+" history row each (by ``user``, or as insert_history's
-    default); returns the new pks in the rows' order. As ``insert_with_history`` without building a model instance per row."""
+    default); returns the new pks in the rows' order. As ``insert_with_history``, without
+    a model instance per row."""
     if not rows:
         return []
     db = connections[DEFAULT_DB_ALIAS]

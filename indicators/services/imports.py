@@ -343,8 +343,8 @@ PROJECT_FIELDS = ("id", "number", "name", "plan_id", "department_id")
 def _indicators(queryset) -> Iterator[Indicator]:
     """The queryset's indicators with their projects, holding only INDICATOR_FIELDS and
     PROJECT_FIELDS (any other field loads when read, as a deferred field does). Built from
-    one values_list() without Model.__init__: 10,000 indicators and their projects took
-    0.15 s of an upload's confirmation that way, 0.02 s this way."""
+    one values_list() without Model.__init__, a project once for its indicators: half the
+    CPU of select_related("project") (10,000 indicators: 0.1 s instead of 0.2 s)."""
     names = [*INDICATOR_FIELDS, *(f"project__{name}" for name in PROJECT_FIELDS)]
     split = len(INDICATOR_FIELDS)
     projects: dict[int, Project] = {}
