@@ -5,26 +5,28 @@ share ``COLUMNS``, so a downloaded, filled-in and uploaded template round-trips.
 upload never writes by itself: ``build_preview`` checks every row and classifies it as new,
 changed or unchanged, or rejects it with its row number and a Japanese reason; ``confirm``
 re-checks the same rows and hands them to ``workflow.save_drafts``, which writes all of
-them or none. Both look up only the indicators and actuals the rows name, a query per
-2,000 rows, and otherwise take a fixed number of queries (apart from save_drafts' own
-batches on SQLite).
+them or none. Both look up only the indicators and actuals the rows name (one query for
+all of them on PostgreSQL, one per 2,000 rows on SQLite), and otherwise take a fixed
+number of queries (apart from save_drafts' own batches on SQLite).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 import tablib
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db.models.base import ModelState
 from django.utils.translation import gettext as _
 
 from indicators import file_limits
 from indicators.encodings import EncodingError, decode_upload
 from indicators.models import Actual, ActualState, Indicator
-from indicators.services import workflow
+from indicators.services import bulk, workflow
 from indicators.spreadsheet_safety import read_cell
 from indicators.values import (
     PERCENT_UNITS,
@@ -34,7 +36,7 @@ from indicators.values import (
     plain_number,
 )
 from policies.fiscal_years import FiscalYearError, format_era, parse_fiscal_year
-from policies.models import ReportingYear
+from policies.models import Project, ReportingYear
 
 # Header of each column, in order. Previous years' columns go between TARGET and VALUE.
 ID, YEAR, PROJECT_NUMBER, PROJECT, INDICATOR, UNIT, BASELINE, TARGET = (
@@ -194,28 +196,29 @@ def build_preview(*, user, records: Sequence[dict[str, str]]) -> Preview:
     """Check every row of an upload against what the user may enter; write nothing."""
     preview = Preview()
     # Only the indicators the rows name (by ID, or by project number where the ID is
-    # blank), not every one the user may see: one query per 2,000 rows.
-    in_scope = Indicator.objects.for_user(user).select_related("project")
+    # blank), not every one the user may see: one query (per 2,000 rows on SQLite).
+    in_scope = Indicator.objects.for_user(user).order_by()
     ids = sorted({_int(r.get(ID, "")) for r in records} - {None})
     scope: dict[int, Indicator] = {}
-    for chunk in workflow._chunks(ids):
-        scope.update((i.pk, i) for i in in_scope.filter(pk__in=chunk))
+    for chunk in bulk.id_chunks(ids):
+        scope.update((i.pk, i) for i in _indicators(in_scope.filter(pk__any_of=chunk)))
     named: list[Indicator] = []
     for chunk in workflow._chunks(
         sorted({r.get(PROJECT_NUMBER, "") for r in records if not r.get(ID)})
     ):
-        named += in_scope.filter(project__number__in=chunk)
+        named += _indicators(in_scope.filter(project__number__in=chunk).order_by("pk"))
     by_name = {(i.project.number, i.name): i for i in named}
     numbers = {i.project.number for i in named}
 
     # The ids that are not the user's: another department's, or none at all.
     wanted = set(ids) - scope.keys()
     foreign: set[int] = set()
-    for chunk in workflow._chunks(sorted(wanted)):  # usually none: one query per 2,000
-        foreign.update(Indicator.objects.filter(pk__in=chunk).values_list("pk", flat=True))
+    for chunk in bulk.id_chunks(sorted(wanted)):  # usually none
+        foreign.update(Indicator.objects.filter(pk__any_of=chunk).values_list("pk", flat=True))
 
     parsed = []  # (row number, indicator, fiscal year, record)
     seen: dict[tuple[int, int], int] = {}
+    read_year = functools.lru_cache(maxsize=None)(parse_fiscal_year)  # a few distinct texts
     for index, record in enumerate(records):
         row = index + FIRST_DATA_ROW
         if not any(record.values()):
@@ -255,7 +258,7 @@ def build_preview(*, user, records: Sequence[dict[str, str]]) -> Preview:
                 }
         if error is None:
             try:
-                fiscal_year = parse_fiscal_year(record.get(YEAR, ""))
+                fiscal_year = read_year(record.get(YEAR, ""))
             except FiscalYearError as exc:
                 error = str(exc)
         if error is not None:
@@ -279,12 +282,12 @@ def build_preview(*, user, records: Sequence[dict[str, str]]) -> Preview:
 
     years = {year for _row, _i, year, _v, _n in parsed}
     existing = {}
-    for chunk in workflow._chunks(sorted({indicator.pk for _r, indicator, _y, _v, _n in parsed})):
+    for chunk in bulk.id_chunks(sorted({indicator.pk for _r, indicator, _y, _v, _n in parsed})):
         existing.update(
             ((a.indicator_id, a.fiscal_year), a)
-            for a in Actual.objects.filter(indicator_id__in=chunk, fiscal_year__in=years).only(
-                "indicator_id", "fiscal_year", "value", "note", "state", "version"
-            )
+            for a in Actual.objects.filter(indicator_id__any_of=chunk, fiscal_year__in=years)
+            .order_by()
+            .only("indicator_id", "fiscal_year", "value", "note", "state", "version")
         )
     locked = set(
         ReportingYear.objects.filter(is_locked=True, fiscal_year__in=years).values_list(
@@ -332,6 +335,38 @@ def build_preview(*, user, records: Sequence[dict[str, str]]) -> Preview:
     return preview
 
 
+# What the checks, the preview and save_drafts read of an indicator and its project.
+INDICATOR_FIELDS = ("id", "project_id", "name", "unit", "decimals")
+PROJECT_FIELDS = ("id", "number", "name", "plan_id", "department_id")
+
+
+def _indicators(queryset) -> Iterator[Indicator]:
+    """The queryset's indicators with their projects, holding only INDICATOR_FIELDS and
+    PROJECT_FIELDS (any other field loads when read, as a deferred field does). Built from
+    one values_list() without Model.__init__, a project once for its indicators: half the
+    CPU of select_related("project") (10,000 indicators: 0.1 s instead of 0.2 s)."""
+    names = [*INDICATOR_FIELDS, *(f"project__{name}" for name in PROJECT_FIELDS)]
+    split = len(INDICATOR_FIELDS)
+    projects: dict[int, Project] = {}
+    for values in queryset.values_list(*names):
+        indicator = _instance(Indicator, zip(INDICATOR_FIELDS, values[:split], strict=True))
+        project = projects.get(values[split])
+        if project is None:
+            project = _instance(Project, zip(PROJECT_FIELDS, values[split:], strict=True))
+            projects[project.pk] = project
+        indicator._state.fields_cache["project"] = project
+        yield indicator
+
+
+def _instance(model, attributes):
+    """A model instance as from_db() makes it, for the given attnames and values only."""
+    instance = model.__new__(model)
+    instance._state = ModelState()
+    instance._state.adding, instance._state.db = False, DEFAULT_DB_ALIAS
+    instance.__dict__.update(attributes)
+    return instance
+
+
 def _extra_cells_message(extra: str) -> str:
     return _(
         "見出しより多くの列があります（「%(extra)s」）。桁区切りのカンマを含む数値（1,234）は"
@@ -350,7 +385,13 @@ def confirm(
 
     ``versions`` are the previewed ones (``Preview.versions``): an actual saved by someone
     else since the preview is refused with their value (workflow.EditConflict), as two
-    entry screens refuse each other. None saves without that check (the command line)."""
+    entry screens refuse each other. None saves without that check (the command line).
+    Python's garbage collector is paused meanwhile (bulk.collector_paused)."""
+    with bulk.collector_paused():
+        return _confirm(user, records, versions)
+
+
+def _confirm(user, records, versions) -> workflow.SaveResult:
     preview = build_preview(user=user, records=records)
     if preview.errors:
         raise ValidationError(

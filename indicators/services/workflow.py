@@ -164,6 +164,10 @@ def _conflict(actual: Actual) -> EditConflict:
     )
 
 
+# The fields of a new actual that save_drafts sets (the others keep their defaults).
+CREATE_FIELDS = ("indicator_id", "fiscal_year", "value", "note", "internal_note", "state")
+
+
 def save_drafts(
     *,
     user,
@@ -176,7 +180,7 @@ def save_drafts(
     A returned or published actual whose value or note changes goes back to draft (a
     published one keeps its published value until it is published again, with a reason).
     Submitted and approved actuals cannot be changed here. A fixed number of queries,
-    plus one per 2,000 rows read and bulk.insert_with_history's batches on SQLite.
+    plus on SQLite one per 2,000 rows read and bulk.create_with_history's batches.
     ``indicators`` (by pk, with their projects) spares loading them again when the caller
     has them (an upload's preview).
     """
@@ -190,9 +194,10 @@ def save_drafts(
     with transaction.atomic():
         if indicators is None:
             indicators = {}
-            for chunk in _chunks(ids):
+            for chunk in bulk.id_chunks(ids):
                 indicators.update(
-                    Indicator.objects.select_related("project").in_bulk(chunk, field_name="pk")
+                    (i.pk, i)
+                    for i in Indicator.objects.select_related("project").filter(pk__any_of=chunk)
                 )
         unknown = [str(pk) for pk in ids if pk not in indicators]
         if unknown:
@@ -214,14 +219,19 @@ def save_drafts(
             raise ValidationError(errors)
 
         existing: dict[int, Actual] = {}
-        for chunk in _chunks(ids):
-            for actual in Actual.objects.select_for_update().filter(
-                indicator_id__in=chunk, fiscal_year=fiscal_year
+        for chunk in bulk.id_chunks(ids):
+            for actual in (
+                Actual.objects.select_for_update()
+                .filter(indicator_id__any_of=chunk, fiscal_year=fiscal_year)
+                .order_by("indicator_id")  # no join to the indicators' ordering (nor lock)
             ):
                 actual.indicator = indicators[actual.indicator_id]
                 existing[actual.indicator_id] = actual
 
         to_create, to_update, unchanged, conflicts, frozen = [], [], 0, [], []
+        # New actuals as rows of values (CREATE_FIELDS), not model instances: 10,000 of
+        # those cost a tenth of a second in defaults alone.
+        db, value_field = connections[DEFAULT_DB_ALIAS], Actual._meta.get_field("value")
         for entry in entries:
             actual = existing.get(entry.indicator_id)
             note = entry.note.strip()
@@ -232,13 +242,13 @@ def save_drafts(
                         _("実績が削除されています。画面を読み込み直してください。")
                     )
                 to_create.append(
-                    Actual(
-                        indicator_id=entry.indicator_id,
-                        fiscal_year=fiscal_year,
-                        value=entry.value,
-                        note=note,
-                        internal_note=(internal_note or "").strip(),
-                        state=ActualState.DRAFT,
+                    (
+                        entry.indicator_id,
+                        fiscal_year,
+                        bulk.db_value(value_field, entry.value, db),
+                        note,
+                        (internal_note or "").strip(),
+                        ActualState.DRAFT.value,
                     )
                 )
                 continue
@@ -273,7 +283,9 @@ def save_drafts(
                 % {"names": "、".join(frozen[:5])}
             )
 
-        bulk.insert_with_history(to_create, user=user, reason=_("下書き保存"))
+        bulk.create_with_history(
+            Actual, CREATE_FIELDS, to_create, user=user, reason=_("下書き保存")
+        )
         _update_with_history(
             to_update,
             ["value", "note", "internal_note", "state", "version"],
@@ -281,7 +293,8 @@ def save_drafts(
             reason=_("下書き保存"),
         )
         refresh_judgements(
-            (actual.indicator_id for actual in [*to_create, *to_update]), [fiscal_year]
+            [row[0] for row in to_create] + [actual.indicator_id for actual in to_update],
+            [fiscal_year],
         )
     return SaveResult(created=len(to_create), updated=len(to_update), unchanged=unchanged)
 

@@ -1,0 +1,56 @@
+"""indicators.services.bulk: the ``any_of`` lookup and its chunks."""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+
+from indicators.services import bulk
+
+pytestmark = pytest.mark.django_db
+
+
+def test_any_of_finds_the_rows_that_in_finds():
+    ids = [*sorted(ContentType.objects.values_list("pk", flat=True))[::2], 10**9]
+    by_pk = Permission.objects.filter(content_type__pk__in=ids).order_by("pk")
+    assert list(Permission.objects.filter(content_type__any_of=ids).order_by("pk")) == list(by_pk)
+    assert list(Permission.objects.filter(content_type_id__any_of=ids).order_by("pk")) == list(
+        by_pk
+    )
+    some = list(by_pk.values_list("pk", flat=True))[:3]
+    assert sorted(Permission.objects.filter(pk__any_of=some).values_list("pk", flat=True)) == some
+    assert len(some) == 3
+
+
+def test_any_of_an_empty_list_finds_nothing():
+    assert not Permission.objects.filter(pk__any_of=[]).exists()
+    assert Permission.objects.exclude(pk__any_of=[]).count() == Permission.objects.count()
+
+
+def test_id_chunks_are_one_array_on_postgresql_and_sqlite_sized_elsewhere():
+    ids = list(range(1, 5001))
+    chunks = [list(chunk) for chunk in bulk.id_chunks(ids)]
+    if connection.vendor == "postgresql":
+        assert chunks == [ids]
+    else:
+        assert chunks == [ids[:2000], ids[2000:4000], ids[4000:]]
+    assert list(bulk.id_chunks([])) == []
+
+
+def test_the_collector_is_paused_inside_and_as_it_was_after_even_on_an_error():
+    assert gc.isenabled()
+    with pytest.raises(ValueError), bulk.collector_paused():
+        assert not gc.isenabled()
+        raise ValueError
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with bulk.collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # it was off before: left off
+    finally:
+        gc.enable()
