@@ -111,6 +111,24 @@ def signed_in_client(user):
     return client
 
 
+def upload_records(indicators, values) -> list[dict]:
+    """The rows of an upload of R6 figures (``values`` by indicator id), as an officer's
+    file gives them to ``imports.confirm``."""
+    from indicators.services import imports
+
+    return [
+        {
+            imports.ID: str(i.pk),
+            imports.YEAR: "R6",
+            imports.PROJECT_NUMBER: i.project.number,
+            imports.INDICATOR: i.name,
+            imports.VALUE: str(values[i.pk]),
+            imports.NOTE: "合成",
+        }
+        for i in indicators
+    ]
+
+
 @contextlib.contextmanager
 def count_queries():
     """Count the queries run inside the block: ``with count_queries() as count: …;

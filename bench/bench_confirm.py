@@ -26,7 +26,13 @@ import statistics
 import time
 from decimal import Decimal
 
-from _django import analyze, count_queries, make_planner, setup_throwaway_django
+from _django import (
+    analyze,
+    count_queries,
+    make_planner,
+    setup_throwaway_django,
+    upload_records,
+)
 from bench_judging import Rollback, backend_cpu, query_times, vacuum
 
 WRITE_ROWS = 10_000
@@ -95,7 +101,6 @@ def main() -> None:
     from django.contrib.auth import get_user_model
 
     from indicators.models import Indicator
-    from indicators.services import imports
     from indicators.services.synthetic import build_synthetic_plan
     from policies.models import Plan
 
@@ -111,17 +116,7 @@ def main() -> None:
         Indicator.objects.filter(project__plan=plan).select_related("project").order_by("pk")
     )[:WRITE_ROWS]
     values = {i.pk: Decimal(100 + k) for k, i in enumerate(indicators)}
-    records = [
-        {
-            imports.ID: str(i.pk),
-            imports.YEAR: "R6",
-            imports.PROJECT_NUMBER: i.project.number,
-            imports.INDICATOR: i.name,
-            imports.VALUE: str(values[i.pk]),
-            imports.NOTE: "合成",
-        }
-        for i in indicators
-    ]
+    records = upload_records(indicators, values)
     profiler = cProfile.Profile() if args.profile else None
     ratios = []
     print(f"{database.vendor}: confirm of {WRITE_ROWS:,} new actuals against raw bulk_create")

@@ -39,6 +39,7 @@ from _django import (
     make_planner,
     setup_throwaway_django,
     signed_in_client,
+    upload_records,
 )
 
 HTML, API, DOWNLOAD = "html", "api", "download"
@@ -362,17 +363,7 @@ def write_rows() -> list[Row]:
         raw = time.perf_counter() - start
         transaction.set_rollback(True)
 
-    records = [
-        {
-            imports.ID: str(i.pk),
-            imports.YEAR: "R6",
-            imports.PROJECT_NUMBER: i.project.number,
-            imports.INDICATOR: i.name,
-            imports.VALUE: str(values[i.pk]),
-            imports.NOTE: "合成",
-        }
-        for i in indicators
-    ]
+    records = upload_records(indicators, values)
     with count_queries() as count:
         start = time.perf_counter()
         result = imports.confirm(user=planner, records=records)

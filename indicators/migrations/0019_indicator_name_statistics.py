@@ -1,4 +1,4 @@
-"""Statistics of the upper-cased names of indicators, on PostgreSQL.
+"""Statistics of the upper-cased names and numbers the search compares, on PostgreSQL.
 
 The search matches words with ``icontains``, which PostgreSQL runs as
 ``UPPER(column) LIKE UPPER(pattern)``. Without statistics of those expressions the planner
@@ -10,28 +10,36 @@ at no cost to writes (unlike an index). SQLite has no use for it.
 
 from django.db import migrations
 
-EXPRESSIONS = ("name", "name_en")
+COLUMNS = {
+    "policies_project": ("number", "name", "name_en"),
+    "indicators_indicator": ("name", "name_en"),
+}
 
 
 def create(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    for column in EXPRESSIONS:
-        schema_editor.execute(
-            f"CREATE STATISTICS IF NOT EXISTS indicators_indicator_upper_{column} "
-            f"ON (UPPER({column}::text)) FROM indicators_indicator"
-        )
-    schema_editor.execute("ANALYZE indicators_indicator")
+    for table, columns in COLUMNS.items():
+        for column in columns:
+            schema_editor.execute(
+                f"CREATE STATISTICS IF NOT EXISTS {table}_upper_{column} "
+                f"ON (UPPER({column}::text)) FROM {table}"
+            )
+        schema_editor.execute(f"ANALYZE {table}")
 
 
 def drop(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    for column in EXPRESSIONS:
-        schema_editor.execute(f"DROP STATISTICS IF EXISTS indicators_indicator_upper_{column}")
+    for table, columns in COLUMNS.items():
+        for column in columns:
+            schema_editor.execute(f"DROP STATISTICS IF EXISTS {table}_upper_{column}")
 
 
 class Migration(migrations.Migration):
-    dependencies = [("indicators", "0018_fill_published_summaries")]
+    dependencies = [
+        ("indicators", "0018_fill_published_summaries"),
+        ("policies", "0004_project_summary_order_integer"),
+    ]
 
     operations = [migrations.RunPython(create, drop)]
