@@ -7,9 +7,13 @@ Environment, each optional:
 
 BIND                 address(es) to listen on, comma-separated (127.0.0.1:8000): the HTTPS
                      proxy or load balancer in front connects here
-WEB_CONCURRENCY      worker processes (2 × CPUs + 1); each holds one PostgreSQL connection
-                     (DATABASE_POOL_SIZE is 1 here unless set: a sync worker serves one
-                     request at a time)
+WEB_CONCURRENCY      worker processes (2 × CPUs + 1)
+GUNICORN_THREADS     threads per worker (4): each serves one request at a time, so a
+                     visitor's cached page is not queued behind a render, a staff save or
+                     a download in the same worker; 1 runs gunicorn's sync workers. A
+                     worker holds up to one PostgreSQL connection per thread
+                     (DATABASE_POOL_SIZE is GUNICORN_THREADS here unless set; a cached page
+                     takes none)
 GUNICORN_TIMEOUT     seconds a request may take before its worker is replaced (30)
 FORWARDED_ALLOW_IPS  the proxy's addresses, whose X-Forwarded-* headers are trusted (127.0.0.1)
 GUNICORN_ACCESS_LOG  "-" adds gunicorn's own access log; the app logs every request already
@@ -23,11 +27,14 @@ import multiprocessing
 import os
 
 wsgi_app = "yumeplan.wsgi:application"
-# Read by the settings in each worker (the app is loaded after the fork).
-os.environ.setdefault("DATABASE_POOL_SIZE", "1")
 bind = os.environ.get("BIND", "127.0.0.1:8000").split(",")
 workers = int(os.environ.get("WEB_CONCURRENCY", str(multiprocessing.cpu_count() * 2 + 1)))
-worker_class = "sync"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+worker_class = "gthread" if threads > 1 else "sync"
+# Threads share the process's copies of public pages (a locked in-memory cache) and its
+# database pool; each has its own Django connection and cache clients.
+# Read by the settings in each worker (the app is loaded after the fork).
+os.environ.setdefault("DATABASE_POOL_SIZE", str(threads))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 # On HUP or TERM, workers finish the requests they are serving for up to this long.
 graceful_timeout = 30
