@@ -198,6 +198,7 @@ def load_test(servers: Servers, users: int, seconds: int, warm: bool) -> None:
         with Path(f"{prefix}_stats.csv").open() as stream:
             rows = list(csv.DictReader(stream))
         timings = json.loads((Path(tmp) / "timings.json").read_text())
+        failures = Path(f"{prefix}_failures.csv").read_text().splitlines()[1:]
     load_after, cpu_after = os.getloadavg(), resource.getrusage(resource.RUSAGE_CHILDREN)
     locust_cpu = sum(
         getattr(cpu_after, f) - getattr(cpu_before, f) for f in ("ru_utime", "ru_stime")
@@ -228,6 +229,8 @@ def load_test(servers: Servers, users: int, seconds: int, warm: bool) -> None:
     print(f"pages rendered during the run (all plans, the API): {len(renders)}")
     load = f"{load_before[0]:.2f} / {load_after[0]:.2f}"
     print(f"load average before/after: {load}; locust's CPU: {locust_cpu:.1f} s in {seconds} s")
+    for failure in failures:
+        print(f"failed: {failure[:300]}")
     total = next(row for row in rows if row["Name"] == "Aggregated")
     print(f"errors: {total['Failure Count']} (goal 0); locust exit code {result['returncode']}")
 
