@@ -100,12 +100,12 @@ def bump_public_cache(plans: Iterable[str] | None = None) -> None:
     """
     plans = sorted(set(plans or ()))
     scopes = (SITE, *(plan_scope(slug) for slug in plans)) if plans else (SITE, ALL_PLANS)
-    updated = PublicVersion.objects.filter(scope__in=scopes).update(
-        number=F("number") + 1, changed_at=timezone.now()
-    )
-    if updated < len(scopes):
-        for scope in scopes:
-            PublicVersion.objects.get_or_create(scope=scope, defaults={"number": 1})
+    for scope in scopes:  # one UPDATE each, so that none is missed when two first bumps meet
+        row = PublicVersion.objects.filter(scope=scope)
+        if not row.update(number=F("number") + 1, changed_at=timezone.now()):
+            _, created = PublicVersion.objects.get_or_create(scope=scope, defaults={"number": 1})
+            if not created:  # another transaction created it since our UPDATE
+                row.update(number=F("number") + 1, changed_at=timezone.now())
     if settings.PUBLIC_CACHE_SHARED:
         transaction.on_commit(lambda: _raise_shared_versions(scopes, stored_versions(scopes)))
 
