@@ -100,12 +100,13 @@ def bump_public_cache(plans: Iterable[str] | None = None) -> None:
     """
     plans = sorted(set(plans or ()))
     scopes = (SITE, *(plan_scope(slug) for slug in plans)) if plans else (SITE, ALL_PLANS)
-    for scope in scopes:  # one UPDATE each, so that none is missed when two first bumps meet
-        row = PublicVersion.objects.filter(scope=scope)
-        if not row.update(number=F("number") + 1, changed_at=timezone.now()):
-            _, created = PublicVersion.objects.get_or_create(scope=scope, defaults={"number": 1})
-            if not created:  # another transaction created it since our UPDATE
-                row.update(number=F("number") + 1, changed_at=timezone.now())
+    rows = PublicVersion.objects.filter(scope__in=scopes)
+    if rows.update(number=F("number") + 1, changed_at=timezone.now()) < len(scopes):
+        # The first bump of a scope: make its row (or find the one another transaction
+        # just made), then move them all on again. A number moved twice is still new.
+        for scope in scopes:
+            PublicVersion.objects.get_or_create(scope=scope, defaults={"number": 0})
+        rows.update(number=F("number") + 1, changed_at=timezone.now())
     if settings.PUBLIC_CACHE_SHARED:
         transaction.on_commit(lambda: _raise_shared_versions(scopes, stored_versions(scopes)))
 
