@@ -27,6 +27,8 @@ GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 PASSWORD = "serving-test-pass-8231"
 SYNTHETIC_SLUG = "serving-synthetic"
 KANAZAWA_SLUG = "kanazawa-yumeplan-2020"
+# the citizens' searches in the load test (bench/locustfile.py)
+SEARCHES = ["?q=子育て", "?q=支援&policy=1", "?status=achieved", "?policy=2&page=1", "?q=保育"]
 # the planner's one-time recovery codes: one for the tests, one for each load test run
 RECOVERY_CODES = ["servingtestcode", *(f"loadtestcode{n}" for n in range(1, 6))]
 
@@ -182,14 +184,22 @@ def wait_until_ready(url: str, seconds: float = 60) -> None:
 
 
 def run_locust(
-    urls: list[str], *, users: int, seconds: int, csv_prefix: Path, recovery_code: str
+    urls: list[str],
+    *,
+    users: int,
+    seconds: int,
+    csv_prefix: Path,
+    recovery_code: str,
+    timings: Path | None = None,
 ) -> dict:
-    """The load test (bench/locustfile.py), headless and bounded; its aggregated numbers."""
+    """The load test (bench/locustfile.py), headless and bounded; its aggregated numbers.
+    With ``timings``, locust writes there the response time of every citizen's page."""
     env = {
         **os.environ,
         "YUMEPLAN_HOSTS": ",".join(urls),
         "YUMEPLAN_PASSWORD": PASSWORD,
         "YUMEPLAN_RECOVERY_CODE": recovery_code,
+        "YUMEPLAN_TIMINGS": str(timings or ""),
     }
     result = subprocess.run(
         [

@@ -12,23 +12,35 @@ Citizens read the Kanazawa plan: its page, policy, project, search and download 
 Officers (user "officer") save and submit a figure of the synthetic plan on the yearly entry
 screen; planners (user "planner", confirming sign-in with the one-time recovery code
 YUMEPLAN_RECOVERY_CODE) approve and publish what was submitted, which moves the public
-version on and makes every cached page render again.
+version on and makes that plan's cached pages render again.
+
+Citizens use locust's FastHttpUser (geventhttpclient), which costs the machine a fraction
+of the CPU of HttpUser (requests) per request: locust shares the cores with the servers.
+With YUMEPLAN_TIMINGS set to a file name, the response time of every request of a
+citizen's page (each name in PUBLIC_PAGES, whatever its outcome) is written there as JSON
+at the end, for percentiles over all of them together (bench/bench_serving.py).
 """
 
+import json
 import os
 import random
 import re
+from collections import defaultdict
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
-from locust import HttpUser, between, events, task
+from _serving import SEARCHES  # bench/ is on locust's path
+from locust import FastHttpUser, HttpUser, between, events, task
 
 HOSTS = [h for h in os.environ.get("YUMEPLAN_HOSTS", "").split(",") if h]
 PASSWORD = os.environ.get("YUMEPLAN_PASSWORD", "")
 RECOVERY_CODE = os.environ.get("YUMEPLAN_RECOVERY_CODE", "")
 PLAN = os.environ.get("YUMEPLAN_PLAN", "kanazawa-yumeplan-2020")
 ENTRY_YEAR = os.environ.get("YUMEPLAN_ENTRY_YEAR", "2024")
-SEARCHES = ["?q=子育て", "?q=支援&policy=1", "?status=achieved", "?policy=2&page=1", "?q=保育"]
+# the citizens' cached public pages (downloads are streamed, not cached)
+PUBLIC_PAGES = ["plan", "plan (en)", "policy", "project", "search"]
+TIMINGS = os.environ.get("YUMEPLAN_TIMINGS", "")
+timings: dict[str, list[float]] = defaultdict(list)
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 SELECTED = re.compile(r'name="_selected_action" value="(\d+)"')
 
@@ -41,7 +53,22 @@ def loopback_only(environment, **kwargs):
             raise SystemExit(f"the load test runs against 127.0.0.1 only, not {host}")
 
 
-class OnOneServer(HttpUser):
+@events.request.add_listener
+def record_public_page(name, response_time, **kwargs):
+    if TIMINGS and name in PUBLIC_PAGES:
+        timings[name].append(response_time)
+
+
+@events.quitting.add_listener
+def write_timings(environment, **kwargs):
+    if TIMINGS:
+        with open(TIMINGS, "w") as stream:
+            json.dump(timings, stream)
+
+
+class OnOneServer:
+    """Mixed into a locust User: one of YUMEPLAN_HOSTS, chosen at random."""
+
     abstract = True
 
     def __init__(self, environment):
@@ -51,7 +78,7 @@ class OnOneServer(HttpUser):
             self.client.base_url = self.host
 
 
-class Citizen(OnOneServer):
+class Citizen(OnOneServer, FastHttpUser):
     wait_time = between(0.05, 0.3)
 
     def on_start(self):
@@ -88,7 +115,7 @@ class Citizen(OnOneServer):
         self.client.get(f"/en/plans/{PLAN}/", name="plan (en)")
 
 
-class Staff(OnOneServer):
+class Staff(OnOneServer, HttpUser):
     abstract = True
     username = ""
 

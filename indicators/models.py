@@ -649,14 +649,16 @@ class ReminderLog(models.Model):
 
 
 class PublicVersion(models.Model):
-    """The version of everything the public sees, one row, kept in the database.
+    """A version of what the public sees, one row per scope, kept in the database.
 
-    Public pages and the API cache under this number (``indicators.cache``). It lives in
-    the database, not in the cache, so that every worker process sees a publication at
-    once, even when each keeps its pages in its own memory, and so that it changes in the
-    same transaction as the figures it announces.
+    Public pages and the API cache under these numbers (``indicators.cache``): the site's
+    (scope ""), every plan's ("*") and one plan's ("plan:<slug>"). They live in the
+    database, not in the cache, so that every worker process sees a publication at once,
+    even when each keeps its pages in its own memory, and so that they change in the same
+    transaction as the figures they announce.
     """
 
+    scope = models.CharField(_("範囲"), max_length=64, unique=True, default="")
     number = models.PositiveBigIntegerField(_("版"), default=1)
     changed_at = models.DateTimeField(_("更新日時"), auto_now=True)
 

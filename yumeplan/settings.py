@@ -161,9 +161,9 @@ DATABASES = {
 
 # --- Serving on one or several app servers (docs/deployment.md) -------------------------
 # PostgreSQL connections come from psycopg's pool in each worker process unless DATABASE_URL
-# says otherwise (``?pool=false``). A gunicorn sync worker serves one request at a time and
-# so keeps one connection open; the pool grows, to DATABASE_POOL_SIZE, only where threads
-# share a process (management commands, the test server).
+# says otherwise (``?pool=false``). The pool keeps one connection open and grows, to
+# DATABASE_POOL_SIZE, only while threads of the process query at the same time (gunicorn's
+# threads: gunicorn.conf.py sets it to GUNICORN_THREADS; commands, the test server).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _db_options = DATABASES["default"].setdefault("OPTIONS", {})
     if _db_options.get("pool", True) is True:

@@ -326,7 +326,7 @@ def _lock(actual_ids: Iterable[int]) -> list[Actual]:
     return list(
         Actual.objects.select_for_update(of=("self",))
         .filter(pk__in=list(actual_ids))
-        .select_related("indicator__project")
+        .select_related("indicator__project__plan")
         .order_by("pk")
     )
 
@@ -497,5 +497,5 @@ def publish(*, user, actual_ids: Iterable[int], reason: str = "") -> int:
             refresh_judgements(
                 (actual.indicator_id for actual in actuals), {a.fiscal_year for a in actuals}
             )
-            bump_public_cache()
+            bump_public_cache(plans={a.indicator.project.plan.slug for a in actuals})
     return len(actuals)

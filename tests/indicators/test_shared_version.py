@@ -9,7 +9,8 @@ from django.core.cache import caches
 
 from indicators.cache import (
     SHARED_KEY,
-    _raise_shared_version,
+    SITE,
+    _raise_shared_versions,
     bump_public_cache,
     public_cache_version,
     stored_public_version,
@@ -43,16 +44,20 @@ def test_the_version_is_read_from_the_database_once_then_from_redis(
     shared_cache, django_assert_num_queries
 ):
     bump_public_cache()
-    number = stored_public_version()
+    number = str(stored_public_version())
     with django_assert_num_queries(1):
         assert public_cache_version() == number
     with django_assert_num_queries(0):
         assert public_cache_version() == number
+    with django_assert_num_queries(1):  # the plan's numbers: read together, once
+        plan_version = public_cache_version("a-plan")
+    with django_assert_num_queries(0):
+        assert public_cache_version("a-plan") == plan_version
 
 
 def test_a_reader_late_with_an_older_number_cannot_lower_it(shared_cache):
-    assert _raise_shared_version(7) == 7
-    assert _raise_shared_version(5) == 7
+    assert _raise_shared_versions((SITE, "*"), (7, 3)) == (7, 3)
+    assert _raise_shared_versions((SITE, "*"), (5, 4)) == (7, 4)
     assert caches["default"].get(SHARED_KEY) == 7
 
 
@@ -65,7 +70,7 @@ def test_a_bump_reaches_redis_when_its_transaction_commits(
     assert public_cache_version() == before  # not committed yet: nothing shared
     for callback in callbacks:
         callback()
-    assert public_cache_version() == stored_public_version() > before
+    assert int(public_cache_version()) == stored_public_version() > int(before)
 
 
 def test_no_copy_of_a_page_is_served_once_a_publication_commits(
@@ -108,3 +113,19 @@ def test_a_copy_of_a_page_costs_no_query_and_one_round_trip_to_redis(
     assert len(sent) == 1 and b"GET" in b"".join(sent[0])  # the version
     assert not hasattr(second.wsgi_request, "session")  # answered before the session
     assert second.content == first.content and dict(second.headers) == dict(first.headers)
+
+
+def test_a_publication_of_one_plan_moves_its_version_and_the_sites_only(
+    shared_cache, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        bump_public_cache()
+    site, first, second = (public_cache_version(p) for p in (None, "first", "second"))
+    with django_capture_on_commit_callbacks(execute=True):
+        bump_public_cache(plans=["first"])
+    assert public_cache_version("second") == second
+    assert public_cache_version("first") != first
+    assert public_cache_version() != site
+    with django_capture_on_commit_callbacks(execute=True):
+        bump_public_cache()  # a change of any plan (the admin): every plan's pages
+    assert public_cache_version("second") != second

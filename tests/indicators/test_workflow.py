@@ -148,9 +148,12 @@ def test_full_workflow_to_publication(setup):
     actual = _draft(setup, "97")
     workflow.submit(user=setup["officer"], actual_ids=[actual.pk])
     workflow.approve(user=setup["planner"], actual_ids=[actual.pk])
-    version = public_cache_version()
+    slug = setup["indicator"].project.plan.slug
+    site, plan, other = (public_cache_version(p) for p in (None, slug, "another-plan"))
     workflow.publish(user=setup["planner"], actual_ids=[actual.pk])
-    assert public_cache_version() > version, "publishing must bump the public cache"
+    assert int(public_cache_version()) > int(site), "publishing must bump the public cache"
+    assert public_cache_version(slug) != plan  # the plan's pages render again
+    assert public_cache_version("another-plan") == other  # no other plan's
     actual.refresh_from_db()
     assert actual.state == ActualState.PUBLISHED
     assert actual.published_value == Decimal("97")

@@ -110,7 +110,7 @@ def test_a_worker_waits_for_the_page_another_is_rendering(client, build_plan, mo
     client.get(url)
     caches["public_pages_local"].clear()  # this worker has kept no copy of its own
     cache = caches["public_pages"]
-    key = page_key(RequestFactory().get(url), ())
+    key = page_key(RequestFactory().get(url), (), plan=plan.slug)
     stored = cache.get(key)
     cache.delete(key)
     cache.add(f"{key}:rendering", 1)
@@ -127,7 +127,7 @@ def test_a_worker_renders_itself_when_the_other_render_gave_up(client, build_pla
     plan = build_plan(projects_per_policy=1, policies=1)
     url = f"/plans/{plan.slug}/"
     cache = caches["public_pages"]
-    key = page_key(RequestFactory().get(url), ())
+    key = page_key(RequestFactory().get(url), (), plan=plan.slug)
     cache.add(f"{key}:rendering", 1)
     monkeypatch.setattr(caching.time, "sleep", lambda s: cache.delete(f"{key}:rendering"))
     response = client.get(url)

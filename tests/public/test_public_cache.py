@@ -1,14 +1,16 @@
 """Public pages and the API are cached until the next publication bumps the version."""
 
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
 from django.db.models import F
+from django.utils import timezone
 
-from indicators.cache import bump_public_cache, public_cache_version
+from indicators.cache import bump_public_cache, last_changed_at, public_cache_version
 from indicators.models import AchievementStatus, Actual, Indicator, OfficialStatus, PublicVersion
 from indicators.services.judgements import refresh_judgements
-from policies.models import Project
+from policies.models import Plan, Project
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +105,35 @@ def test_errors_are_not_cached(client, build_plan):
     assert client.get("/plans/other/").status_code == 404
     build_plan(policies=1, slug="other")
     assert client.get("/plans/other/").status_code == 200
+
+
+def test_a_publication_of_another_plan_keeps_this_plans_pages(client, build_plan):
+    plan = build_plan(projects_per_policy=1, policies=1)
+    url = f"/plans/{plan.slug}/projects/100/"
+    assert "100 人" in client.get(url).content.decode()
+    Actual.objects.update(published_value=Decimal("77"))  # a bulk write: no signal
+    refresh_judgements(Actual.objects.values_list("indicator_id", flat=True))
+    bump_public_cache(plans=["another-plan"])
+    assert "77 人" not in client.get(url).content.decode()  # still the cached page
+    bump_public_cache(plans=[plan.slug])
+    assert "77 人" in client.get(url).content.decode()
+
+
+def test_a_publication_of_any_plan_renders_the_list_of_plans_again(client, build_plan):
+    build_plan(projects_per_policy=1, policies=1)
+    build_plan(projects_per_policy=1, policies=1, slug="second-plan")
+    assert "新しい計画名" not in client.get("/").content.decode()
+    Plan.objects.filter(slug="second-plan").update(name="新しい計画名")  # no signal
+    bump_public_cache(plans=["second-plan"])
+    assert "新しい計画名" in client.get("/").content.decode()
+
+
+def test_a_plans_last_change_is_not_moved_by_another_plans_publication(build_plan):
+    build_plan(projects_per_policy=1, policies=1)
+    long_ago = timezone.make_aware(datetime(2020, 4, 1))
+    PublicVersion.objects.update(changed_at=long_ago)
+    bump_public_cache(plans=["another-plan"])
+    assert last_changed_at("test-plan") == long_ago  # what its page says it was updated
+    assert last_changed_at() > long_ago  # the catalogue's: the site changed
+    bump_public_cache(plans=["test-plan"])
+    assert last_changed_at("test-plan") > long_ago

@@ -92,6 +92,20 @@ def test_a_publication_is_answered_on_the_next_request(client, build_plan):
     assert copies() == 1  # the newer answer replaced the copy
 
 
+def test_a_copy_outlives_another_plans_publication_and_not_its_own(client, build_plan):
+    plan = build_plan(projects_per_policy=1, policies=1)
+    url = f"/plans/{plan.slug}/projects/100/"
+    client.get(url)
+    plan.basic_policies.get().projects.update(name="新しい事業名")  # a bulk write: no signal
+    bump_public_cache(plans=["another-plan"])
+    kept = client.get(url)
+    assert answered_early(kept) and "新しい事業名" not in kept.content.decode()
+    bump_public_cache(plans=[plan.slug])
+    fresh = client.get(url)
+    assert not answered_early(fresh) and "新しい事業名" in fresh.content.decode()
+    assert answered_early(client.get(url))  # the plan's new version, kept again
+
+
 def test_signed_in_staff_always_go_through_the_session(client, build_plan, make_user):
     """Their requests move the session's idle expiry on, and may show what the public
     does not see; nothing they are answered is kept for the public."""

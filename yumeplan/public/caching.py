@@ -26,55 +26,61 @@ RENDER_WAIT_SECONDS = 15
 RENDER_POLL_SECONDS = 0.02
 
 
-def cached_public(view=None, *, reads=()):
-    """Cache a public GET response until the next publication bumps the public version.
+def cached_public(view=None, *, reads=(), plan="slug"):
+    """Cache a public GET response until the next publication bumps its public version.
 
     ``@cached_public`` or ``@cached_public(reads=("q", "page"))``, naming the query
     parameters the view reads: the key is the public version, the active language, the
     path and those parameters only (in a fixed order), so a query string the view ignores
-    neither renders the page again nor adds an entry. Only complete 200 responses are kept;
-    public pages carry no CSRF token or per-user content. One worker renders a page while
-    the others (on every app server, with a shared cache) wait for it. The response says
-    which version and query it was kept under (``response.public_cache``), for
+    neither renders the page again nor adds an entry. The version is the plan's when the
+    view has the URL argument ``plan`` names (the plan's slug: a publication of another
+    plan keeps its pages), else the site's (``indicators.cache``). Only complete 200
+    responses are kept; public pages carry no CSRF token or per-user content. One worker
+    renders a page while the others (on every app server, with a shared cache) wait for
+    it. The response says which version (of which plan) and query it was kept under
+    (``response.public_cache``), for
     ``PublicPageMiddleware``, which keeps a copy in the process for the next visitor.
     """
     if view is None:
-        return lambda view: cached_public(view, reads=reads)
+        return lambda view: cached_public(view, reads=reads, plan=plan)
 
     @require_safe
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         _keep_read_parameters(request, reads)
-        version = getattr(request, "public_cache_version", None)
-        if version is None:
-            version = public_cache_version()
+        slug = kwargs.get(plan) if plan else None
+        known = getattr(request, "public_cache_version", None)  # PublicPageMiddleware's
+        version = known[1] if known and known[0] == slug else public_cache_version(slug)
         key = page_key(request, reads, version)
         cache = caches["public_pages"]
         response = cache.get(key)
         if response is None:
             response = _render_once(cache, key, lambda: view(request, *args, **kwargs))
         if response.status_code == 200 and not response.streaming:
-            response.public_cache = Kept(version, request.META["QUERY_STRING"])
+            response.public_cache = Kept(version, request.META["QUERY_STRING"], slug)
         return response
 
     return wrapper
 
 
 class Kept(NamedTuple):
-    """Under which public version and (read) query string a response was cached."""
+    """Under which public version (of which plan: its slug, or None for the site's) and
+    (read) query string a response was cached."""
 
-    version: int
+    version: str
     query: str
+    plan: str | None
 
 
-def page_key(request, reads, version=None) -> str:
-    """The cache key of a public response: version, language, path and read parameters,
-    and without SITE_ORIGIN the request's origin, which pages then print (site_origin)."""
+def page_key(request, reads, version=None, plan=None) -> str:
+    """The cache key of a public response: version (by default the current one of
+    ``plan``, a slug, or of the site), language, path and read parameters, and without
+    SITE_ORIGIN the request's origin, which pages then print (site_origin)."""
     query = _read_query(request, reads)
     origin = "" if settings.SITE_ORIGIN else f"{request.scheme}://{request.get_host()}"
     digest = hashlib.sha256(f"{origin}{request.path}?{query}".encode()).hexdigest()
     if version is None:
-        version = public_cache_version()
+        version = public_cache_version(plan)
     return f"yumeplan:public:{version}:{get_language()}:{digest}"
 
 
@@ -83,9 +89,9 @@ class PublicPageMiddleware:
 
     In MIDDLEWARE after the security headers and WhiteNoise, before the session: a GET
     without a session cookie, for a URL (origin, path, query string) whose answer this
-    process kept under the current public version, is answered here, from one read of the
-    version (Redis, or the database without it): no session, sign-in, URL resolving, view
-    or template. What is kept is what the stack below answered the first time (status,
+    process kept under the current public version (its plan's, or the site's), is answered
+    here, from one read of that version (one MGET in Redis, or one query of the database
+    without it): no session, sign-in, URL resolving, view or template. What is kept is what the stack below answered the first time (status,
     headers, body), so the Content-Language, Vary and X-Frame-Options of a copy are those of
     the first answer; the middleware above add theirs (CSP, the security headers, the
     request log) to every answer alike. A publication is served on the next request, as
@@ -113,10 +119,10 @@ class PublicPageMiddleware:
         key = hashlib.sha256("?".join(address).encode()).hexdigest()
         page = local.get(key)
         if page is not None:
-            version = public_cache_version()
+            version = public_cache_version(page.plan)
             if page.version == version:
                 return page.response()
-            request.public_cache_version = version  # the decorator need not read it again
+            request.public_cache_version = (page.plan, version)  # not to be read again
         response = self.get_response(request)
         kept = getattr(response, "public_cache", None)
         if (
@@ -148,7 +154,8 @@ class PublicPageMiddleware:
 class KeptPage(NamedTuple):
     """A public answer as the stack below PublicPageMiddleware gave it."""
 
-    version: int
+    version: str
+    plan: str | None
     status: int
     headers: tuple
     content: bytes
@@ -157,6 +164,7 @@ class KeptPage(NamedTuple):
     def of(cls, response) -> "KeptPage":
         return cls(
             response.public_cache.version,
+            response.public_cache.plan,
             response.status_code,
             tuple(response.items()),
             response.content,

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from indicators.models import PublicVersion
+from indicators.cache import last_changed_at
 from policies.models import Plan
 
 from . import api, opendata
@@ -121,10 +121,8 @@ def catalogue(request):
     """The DCAT catalogue of every plan's downloads and the API, in JSON-LD."""
     operator = settings.SITE_OPERATOR
     publisher = {"@type": "foaf:Agent", "foaf:name": operator["name"] or "Yumeplan"}
-    version = PublicVersion.objects.first()
-    modified = (
-        {"@value": version.changed_at.isoformat(), "@type": "xsd:dateTime"} if version else None
-    )
+    changed_at = last_changed_at()
+    modified = {"@value": changed_at.isoformat(), "@type": "xsd:dateTime"} if changed_at else None
     api_url = absolute_url(request, reverse("opendata:api_plans"))
     payload = {
         "@context": DCAT_CONTEXT,

@@ -8,7 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from indicators import published
-from indicators.models import AchievementStatus, Indicator, PublicVersion
+from indicators.cache import last_changed_at
+from indicators.models import AchievementStatus, Indicator
 from indicators.paging import CountedPaginator
 from indicators.statuses import StatusCounts, not_reported
 from policies.models import BasicPolicy, Department, Highlight, Measure, Plan, Project
@@ -51,10 +52,8 @@ def plan_detail(request, slug):
             "last_published_at": published_at,
             "summary_years": published.published_years(plan),
             # Figures entered before the workflow (the city's own summary) have no
-            # publication date: then say when the public data last changed.
-            "last_updated_at": None
-            if published_at
-            else PublicVersion.objects.values_list("changed_at", flat=True).first(),
+            # publication date: then say when the plan's public data last changed.
+            "last_updated_at": None if published_at else last_changed_at(plan.slug),
         },
     )
 

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from indicators.cache import VERSION_ROW
+from indicators.cache import SITE
 from indicators.models import Actual, ActualState, Indicator, PublicVersion
 from policies.models import Measure, Plan, Project
 
@@ -16,7 +16,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         for plan in Plan.objects.annotate(policy_count=Count("basic_policies")).order_by("pk"):
             self.stdout.write(self._plan_lines(plan))
-        version = PublicVersion.objects.filter(pk=VERSION_ROW).first()
+        version = PublicVersion.objects.filter(scope=SITE).first()
         if version is None:
             self.stdout.write("公開内容の版: なし（まだ何も公開されていません）")
         else:
