@@ -38,7 +38,7 @@ def drop(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("indicators", "0018_fill_published_summaries"),
+        ("indicators", "0019_public_version_scopes"),
         ("policies", "0004_project_summary_order_integer"),
     ]
 
