@@ -9,7 +9,8 @@ a city's data; its approved figures published), then, ``--repeat`` times, export
 subprocess whose peak RSS is measured (as bench_scale.py). Before an import the original
 plan is renamed, so the import creates the plan under its own slug again; after it the
 imported plan is renamed out of the way. Prints seconds and peak MB of each run, their
-median and the load average. With ``--reuse`` and a PostgreSQL DATABASE_URL, that database
+median, the CPU time of each process (less noisy than the wall time on a loaded machine; the
+database server's time is not in it) and the load average. With ``--reuse`` and a PostgreSQL DATABASE_URL, that database
 is used and kept (the plan is built only when it is not there yet), to repeat a measurement
 quickly (imported plans are kept, renamed: deleting one through Django writes a history
 row per object). ``--profile FILE`` runs each command under
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import tempfile
 import time
@@ -42,25 +44,35 @@ def build(projects: int):
     return plan
 
 
-def run_once(plan, path: str, run: int, profile: str) -> tuple[float, float, float, float, str]:
+def timed(*args: str) -> tuple[float, float, float, str]:
+    """manage.py in a subprocess: (seconds, CPU seconds of the process, peak MB, error).
+    The CPU time (user + system) moves less than the wall time with the machine's load."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    seconds, peak, error = manage(*args)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return seconds, cpu, peak, error
+
+
+def run_once(plan, path: str, run: int, profile: str) -> tuple[tuple, tuple]:
     from policies.models import Plan
 
     slug = plan.slug
     if profile:
         os.environ["BENCH_PROFILE"] = f"{profile}.export"
-    export_seconds, export_mb, error = manage("export_plan", slug, path)
-    if error:
-        return export_seconds, export_mb, 0, 0, error
+    export = timed("export_plan", slug, path)
+    if export[-1]:
+        return export, (0, 0, 0, "")
     Plan.objects.filter(pk=plan.pk).update(slug=f"{slug}-original")
     try:
         if profile:
             os.environ["BENCH_PROFILE"] = f"{profile}.import"
-        import_seconds, import_mb, error = manage("import_plan", path)
+        imported = timed("import_plan", path)
     finally:
         Plan.objects.filter(slug=slug).update(slug=f"{slug}-imported-{time.time_ns()}")
         Plan.objects.filter(pk=plan.pk).update(slug=slug)
     analyze()
-    return export_seconds, export_mb, import_seconds, import_mb, error
+    return export, imported
 
 
 def main() -> None:
@@ -81,13 +93,10 @@ def main() -> None:
     if args.profile:
         import bench_scale
 
-        bench_scale.MANAGE = (
-            "import cProfile, os\n"
-            + MANAGE.replace(
-                'runpy.run_path("manage.py", run_name="__main__")',
-                'cProfile.run(\'runpy.run_path("manage.py", run_name="__main__")\', '
-                'os.environ["BENCH_PROFILE"])',
-            )
+        bench_scale.MANAGE = "import cProfile, os\n" + MANAGE.replace(
+            'runpy.run_path("manage.py", run_name="__main__")',
+            'cProfile.run(\'runpy.run_path("manage.py", run_name="__main__")\', '
+            'os.environ["BENCH_PROFILE"])',
         )
     database = setup_throwaway_django(reuse=args.reuse)
     try:
@@ -101,22 +110,25 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as folder:
             path = str(Path(folder) / "plan.xlsx")
             for run in range(args.repeat):
-                result = run_once(plan, path, run, args.profile)
-                runs.append(result)
+                export, imported = run_once(plan, path, run, args.profile)
+                runs.append((export, imported))
                 size = os.path.getsize(path) / 1024 / 1024 if os.path.exists(path) else 0
                 print(
-                    f"run {run + 1}: export {result[0]:6.2f} s {result[1]:5.0f} MB ({size:.1f} MB"
-                    f" file) | import {result[2]:6.2f} s {result[3]:5.0f} MB | load "
-                    f"{os.getloadavg()[0]:.2f} {result[4]}",
+                    f"run {run + 1}: export {export[0]:6.2f} s (CPU {export[1]:5.1f} s) "
+                    f"{export[2]:4.0f} MB ({size:.1f} MB file) | import {imported[0]:6.2f} s "
+                    f"(CPU {imported[1]:5.1f} s) {imported[2]:4.0f} MB | load "
+                    f"{os.getloadavg()[0]:.2f} {export[3]}{imported[3]}",
                     flush=True,
                 )
-                if result[4]:
+                if export[3] or imported[3]:
                     break
         if len(runs) > 1:
             print(
-                f"median: export {statistics.median(r[0] for r in runs):.2f} s, "
-                f"import {statistics.median(r[2] for r in runs):.2f} s; "
-                f"max peak {max(r[1] for r in runs):.0f} / {max(r[3] for r in runs):.0f} MB"
+                f"median: export {statistics.median(e[0] for e, _i in runs):.2f} s "
+                f"(CPU {statistics.median(e[1] for e, _i in runs):.1f} s), import "
+                f"{statistics.median(i[0] for _e, i in runs):.2f} s "
+                f"(CPU {statistics.median(i[1] for _e, i in runs):.1f} s); max peak "
+                f"{max(e[2] for e, _i in runs):.0f} / {max(i[2] for _e, i in runs):.0f} MB"
             )
     finally:
         database.cleanup()

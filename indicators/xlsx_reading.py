@@ -96,8 +96,6 @@ class _Cells:
 
     def value(self, cell, kind: str):
         """A cell's value, as openpyxl's WorkSheetParser.parse_cell gives it (data only)."""
-        style = cell.get("s", 0)
-        style = int(style) if style else style
         if kind == "inlineStr":
             child = _child(cell, _INLINE)
             return None if child is None else _inline_text(child)
@@ -106,7 +104,8 @@ class _Cells:
         if not text:
             return None
         if kind == "n":
-            return self.number(text, style)
+            style = cell.get("s", 0)  # read only here: numbers alone depend on their style
+            return self.number(text, int(style) if style else style)
         if kind == "s":
             return self.shared_strings[int(text)]
         if kind == "b":

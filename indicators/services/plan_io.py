@@ -341,12 +341,18 @@ def _records(sheet: Sheet, header: list[str], rows, errors) -> Iterator[tuple[in
     """The data rows as (row number, {header: cell}), read as they are iterated; a value
     in a column without a header is an error of its row."""
     for number, values in enumerate(rows, 2):
-        if any(read_cell(v) for v in values[len(header) :]):
+        if _filled(values[len(header) :]):
             errors.append((sheet.name, number, "見出しのない列に値があります。"))
-        elif any(read_cell(v) for v in values):
+        elif _filled(values):
             # A row stops before its last cells when they are empty.
             cells = [*values[: len(header)], *[None] * (len(header) - len(values))]
             yield number, dict(zip(header, cells, strict=True))
+
+
+def _filled(values) -> bool:
+    """Whether any of the cells holds something: ``any(read_cell(v) for v in values)``,
+    without reading each cell as text (only None and blank text read as "")."""
+    return any(v is not None and (v.__class__ is not str or v.strip()) for v in values)
 
 
 def _import(data: bytes, *, dry_run: bool) -> _Importer:
@@ -397,17 +403,29 @@ def check_plan(data: bytes) -> dict[str, int]:
     return _import(data, dry_run=True).counts
 
 
-def _check_actual(actual: Actual) -> None:
+def _value_errors(indicator: Indicator, value, memo: dict) -> tuple[str, ...]:
+    """``workflow.value_errors``, remembered in ``memo`` for the import: the rules read the
+    number (its value and type) and the indicator's unit alone, and a plan's figures
+    repeat a few units and many values."""
+    key = (indicator.unit, value.__class__, value)
+    found = memo.get(key)
+    if found is None:
+        if len(memo) >= _Column.MEMO:
+            memo.clear()
+        found = memo[key] = tuple(workflow.value_errors(indicator, value))
+    return found
+
+
+def _check_actual(actual: Actual, memo: dict) -> None:
     """The entry screen's rules for a value and its notes (workflow.value_errors and
     note_errors): a workbook cannot publish what an officer could not enter."""
     value, published = actual.value, actual.published_value
-    messages = [] if value is None else workflow.value_errors(actual.indicator, value)
+    messages = [] if value is None else _value_errors(actual.indicator, value, memo)
     problems = [f"value: {message}" for message in messages]
     if published is not None:
-        # A published value equal to the working one (as most are) has the same problems:
-        # the rules read the number alone.
+        # A published value equal to the working one (as most are) has the same problems.
         if not (published == value and type(published) is type(value)):
-            messages = workflow.value_errors(actual.indicator, published)
+            messages = _value_errors(actual.indicator, published, memo)
         problems += [f"published_value: {message}" for message in messages]
     problems += [
         f"{name}: {message}"
@@ -437,6 +455,7 @@ class _Importer:
         self.projects: dict[str, Project] = {}
         self.indicators: dict[str, Indicator] = {}
         self.departments = {d.name: d for d in Department.objects.all()}
+        self.value_errors: dict = {}  # _value_errors' memory
 
     def run(self):
         self.sheets["plan"] = list(self.sheets["plan"])
@@ -527,7 +546,7 @@ class _Importer:
         else:
             obj.indicator = self._ref(self.indicators, refs["indicator"], "指標 key")
             if sheet.model is Actual:
-                _check_actual(obj)
+                _check_actual(obj, self.value_errors)
         if sheet.model is Plan:
             obj.full_clean()
         else:
