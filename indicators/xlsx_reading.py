@@ -167,7 +167,22 @@ def _parsed_rows(source, cells: _Cells, max_col: int) -> Iterator[tuple[int, lis
         for cell in row.iterchildren(_CELL):
             ref = cell.get("r")
             column = cells.column(ref) if ref else column + 1
-            value = cells.value(cell, cell.get("t", "n"))
+            if not len(cell):  # no value, of any kind: None
+                if column <= len(values):
+                    values[column - 1] = None  # a cell given twice: the last one counts
+                continue  # else as the row's missing cells
+            kind = cell.get("t", "n")
+            if kind == "inlineStr" and len(cell) == 1:
+                # The common inline string (our exports' text cells), without two calls.
+                child = cell[0]
+                if child.tag != _INLINE:
+                    value = None
+                elif len(child) == 1 and child[0].tag == _TEXT and not child.keys():
+                    value = child[0].text or ""
+                else:
+                    value = _inline_text(child)
+            else:
+                value = cells.value(cell, kind)
             if column <= max_col:
                 if column > len(values):
                     values.extend([None] * (column - len(values)))
