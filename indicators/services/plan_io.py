@@ -426,6 +426,14 @@ def _value_errors(indicator: Indicator, value, memo: dict) -> tuple[str, ...]:
     return found
 
 
+def _relate(obj, name: str, target: models.Model) -> None:
+    """``setattr(obj, name, target)`` for a foreign key to an object this import saved,
+    without the descriptor's checks (of its type and database), which it cannot fail."""
+    field = obj._meta.get_field(name)
+    setattr(obj, field.attname, target.pk)
+    field.set_cached_value(obj, target)
+
+
 def _check_actual(actual: Actual, memo: dict) -> None:
     """The entry screen's rules for a value and its notes (workflow.value_errors and
     note_errors): a workbook cannot publish what an officer could not enter."""
@@ -537,24 +545,25 @@ class _Importer:
             if Plan.objects.filter(slug=obj.slug).exists():
                 raise _RowError(f"slug「{obj.slug}」の計画はすでにあります。")
         elif sheet.model in (ReportingYear, BasicPolicy):
-            obj.plan = self.plan
+            _relate(obj, "plan", self.plan)
         elif sheet.model is Measure:
-            obj.basic_policy = self._ref(self.policies, refs["basic_policy"], "基本方針")
+            _relate(obj, "basic_policy", self._ref(self.policies, refs["basic_policy"], "基本方針"))
         elif sheet.model is Project:
-            obj.plan = self.plan
-            obj.basic_policy = self._ref(self.policies, refs["basic_policy"], "基本方針")
+            _relate(obj, "plan", self.plan)
+            _relate(obj, "basic_policy", self._ref(self.policies, refs["basic_policy"], "基本方針"))
             if refs["measure"]:
-                obj.measure = self._ref(
+                measure = self._ref(
                     self.measures, (refs["basic_policy"], refs["measure"]), "基本施策"
                 )
+                _relate(obj, "measure", measure)
             if refs["department"]:
-                obj.department = self._department(refs["department"])
+                _relate(obj, "department", self._department(refs["department"]))
         elif sheet.model in (Highlight, Indicator):
-            obj.project = self._ref(self.projects, refs["project"], "事業番号")
+            _relate(obj, "project", self._ref(self.projects, refs["project"], "事業番号"))
             if sheet.model is Indicator and not refs["key"]:
                 raise _RowError("key が空です。")
         else:
-            obj.indicator = self._ref(self.indicators, refs["indicator"], "指標 key")
+            _relate(obj, "indicator", self._ref(self.indicators, refs["indicator"], "指標 key"))
             if sheet.model is Actual:
                 _check_actual(obj, self.value_errors)
         if sheet.model is Plan:
@@ -612,8 +621,13 @@ class _Column:
         self.field = field
         self.from_cell = from_cell
         self.seen: dict[tuple, _Cell] = {}
+        self.blank: _Cell | None = None  # what an empty cell (None) reads as
 
     def read(self, cell) -> _Cell:
+        if cell is None:  # the commonest cell, read once
+            if self.blank is None:
+                self.blank = self._read(None)
+            return self.blank
         key = (cell.__class__, cell)
         found = self.seen.get(key)
         if found is None:
