@@ -191,12 +191,12 @@ def update_rows(model, names: Sequence[str], rows: Sequence[Sequence]) -> None:
             cursor.execute(f"DROP TABLE {temporary}")
 
 
-def insert_with_history(objs: Sequence[models.Model], *, user, reason: str | None) -> None:
-    """Insert new objects of one model (setting their pk) and one "+" history row each.
-    One query and two COPYs on PostgreSQL, two queries per BATCH_SIZE rows on SQLite.
-    Each value is prepared for the database once, for its row and its history row."""
+def insert_objects(objs: Sequence[models.Model]) -> tuple[list, list[list], list[int]]:
+    """Insert new objects of one model and set their pk, as ``bulk_create`` does (no
+    signals) without preparing each value through the SQL compiler: one query and one COPY
+    on PostgreSQL. Returns the fields written, the rows of prepared values and the pks."""
     if not objs:
-        return
+        return [], [], []
     model = type(objs[0])
     fields = [field for field in model._meta.concrete_fields if not field.primary_key]
     db = connections[DEFAULT_DB_ALIAS]  # not the proxy: it is read once per value
@@ -205,8 +205,20 @@ def insert_with_history(objs: Sequence[models.Model], *, user, reason: str | Non
     for obj, pk in zip(objs, pks, strict=True):
         obj.pk = pk
         obj._state.adding, obj._state.db = False, db.alias
+    return fields, rows, pks
+
+
+def insert_with_history(objs: Sequence[models.Model], *, user, reason: str | None) -> None:
+    """Insert new objects of one model (setting their pk) and one "+" history row each.
+    One query and two COPYs on PostgreSQL, two queries per BATCH_SIZE rows on SQLite.
+    Each value is prepared for the database once, for its row and its history row."""
+    if not objs:
+        return
+    model = type(objs[0])
+    fields, rows, pks = insert_objects(objs)
     if user is None:
         user = model.history.model.get_default_history_user(objs[0])
+    db = connections[DEFAULT_DB_ALIAS]
     _insert_history_rows(db, model, fields, pks, rows, "+", user=user, reason=reason)
 
 

@@ -53,7 +53,6 @@ from policies.models import (
 
 from . import bulk
 
-BATCH = 500  # rows per INSERT
 WRITE_BATCH = 5000  # rows checked, then written together, while a sheet is read
 EXPORT_CHUNK = 2000  # rows read from the database at a time
 
@@ -583,7 +582,7 @@ class _Importer:
             # As bulk_create_with_history without a default user: the request's user.
             bulk.insert_with_history(objs, user=None, reason=None)
         else:
-            sheet.model.objects.bulk_create(objs, batch_size=BATCH)
+            bulk.insert_objects(objs)
         for _row, obj, refs in built:
             if sheet.model is Plan:
                 self.plan = obj
