@@ -3,18 +3,18 @@
 Run: SECRET_KEY=x .venv/bin/python bench/bench_plan_io.py [--projects 4120] [--repeat 3]
      DATABASE_URL=postgres://postgres@127.0.0.1:5432/NAME … [--reuse]
 
-Builds a SYNTHETIC plan once (``generate_synthetic_plan``'s made-up names and figures, not
-a city's data; its approved figures published), then, ``--repeat`` times, exports it with
+Builds a SYNTHETIC plan once (``generate_synthetic_plan``'s made-up names and figures, not a
+city's data; its approved figures published), then, ``--repeat`` times, exports it with
 ``manage.py export_plan`` and imports that workbook with ``manage.py import_plan``, each a
 subprocess whose peak RSS is measured (as bench_scale.py). Before an import the original
 plan is renamed, so the import creates the plan under its own slug again; after it the
 imported plan is renamed out of the way. Prints seconds and peak MB of each run, their
 median, the CPU time of each process (less noisy than the wall time on a loaded machine; the
-database server's time is not in it) and the load average. With ``--reuse`` and a PostgreSQL DATABASE_URL, that database
-is used and kept (the plan is built only when it is not there yet), to repeat a measurement
-quickly (imported plans are kept, renamed: deleting one through Django writes a history
-row per object). ``--profile FILE`` runs each command under
-cProfile (``python -m cProfile -o FILE.export|.import``) instead.
+database server's time is not in it) and the load average. With ``--reuse`` and a PostgreSQL
+DATABASE_URL, that database is used and kept (the plan is built only when it is not there
+yet), to repeat a measurement quickly (imported plans are kept, renamed: deleting one
+through Django writes a history row per object). ``--profile FILE`` also writes a cProfile
+of each command (FILE.export, FILE.import; read them with pstats).
 """
 
 from __future__ import annotations
