@@ -16,7 +16,7 @@ _reader = StatusReader("published")
 
 judgements = _reader.judgements
 statuses = _reader.statuses
-judged_ids = _reader.judged_ids
+judged = _reader.judged
 status_for = _reader.status_for
 achievement_rows = _reader.achievement_rows
 

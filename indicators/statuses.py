@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import get_language
 
 from . import achievement
@@ -138,13 +138,17 @@ class StatusReader:
             self.visible, indicator__project__plan=plan, fiscal_year__in=list(fiscal_years)
         )
 
-    def judged_ids(self, plan, fiscal_year: int, code: str | None = None):
-        """Ids (a subquery) of a plan's indicators that have a status for the year: any
-        status, or the status ``code``."""
-        rows = self.plan_judgements(plan, [fiscal_year]).exclude(**{self.status: ""})
+    def judged(self, fiscal_year: int, code: str | None = None) -> Exists:
+        """Whether an indicator (of the queryset this filters) has a status for the year:
+        any status, or the status ``code``. A correlated EXISTS: one probe of the unique
+        (indicator, year) index per indicator on either database, where an IN list made
+        SQLite probe every project for every id of the list."""
+        rows = Judgement.objects.filter(
+            self.visible, indicator=OuterRef("pk"), fiscal_year=fiscal_year
+        ).exclude(**{self.status: ""})
         if code:
             rows = rows.filter(**{self.status: code})
-        return rows.values("indicator_id")
+        return Exists(rows)
 
     def statuses(
         self, indicators: Iterable[Indicator], fiscal_years: Iterable[int]

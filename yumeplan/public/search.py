@@ -105,9 +105,9 @@ def _indicator_keys(plan, filters: Filters):
         project__plan=plan,
     )
     if filters.status == NOT_REPORTED:
-        rows = rows.exclude(pk__in=published.judged_ids(plan, year))
+        rows = rows.exclude(published.judged(year))
     elif filters.status:
-        rows = rows.filter(pk__in=published.judged_ids(plan, year, filters.status))
+        rows = rows.filter(published.judged(year, filters.status))
     unlisted = Case(When(project__summary_order__isnull=True, then=Value(1)), default=Value(0))
     return rows.order_by().values_list(
         F("project__basic_policy__number"),
