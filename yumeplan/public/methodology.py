@@ -8,7 +8,7 @@ from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404, render
 
 from indicators import published
-from indicators.models import TargetKind
+from indicators.models import AchievementStatus, TargetKind
 from indicators.statuses import AchievementRow
 from policies.models import Plan
 
@@ -40,8 +40,7 @@ def worked_examples(plan, fiscal_year: int) -> list:
         .annotate(
             judged=FilteredRelation("judgements", condition=Q(judgements__fiscal_year=fiscal_year))
         )
-        .exclude(judged__published_status="")
-        .filter(judged__published_status__isnull=False)
+        .filter(judged__published_status__in=AchievementStatus.values)  # any status
         .annotate(kind=kind, first=first)
         .filter(first=1)
     }
