@@ -154,6 +154,8 @@ def _read(matches, start: int, size: int) -> tuple[list[tuple], int]:
     all (0 when the page is past the end), in one query: the matches are sorted and
     counted in the database, whatever their number."""
     connection = connections[matches.db]
+    # The ORM's own SQL for the union, its values passed apart as parameters: no text of
+    # the request is ever part of the statement.
     sql, params = matches.query.get_compiler(connection=connection).as_sql()
     columns = ", ".join(str(n) for n in range(1, len(KEY_COLUMNS) + 1))
     with connection.cursor() as cursor:
