@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from indicators.values import parse_whole_number
 from policies.models import BasicPolicy, Plan
 
 from . import opendata
@@ -49,16 +50,18 @@ def api_plans(request):
 def api_indicators(request, slug):
     """A page of a plan's indicators (``?page=2``), with links to the pages beside it."""
     plan = get_object_or_404(Plan, slug=slug)
-    number = request.GET.get("page", "1")
-    if not number.isdecimal() or int(number) < 1:
+    # A whole number of at most 9 digits: a longer one is past any plan's last page (and
+    # past SQL's OFFSET, or Python's limit on the digits int() reads: a 500, not a 404).
+    number = parse_whole_number(request.GET.get("page", "1"))
+    if not number:
         raise Http404
-    page = opendata.indicator_page(plan, int(number))
+    page = opendata.indicator_page(plan, number)
     if page is None:
         raise Http404
     path = reverse("opendata:api_indicators", kwargs={"slug": slug})
     pages = page.pop("pages")
-    page["next"] = f"{path}?page={int(number) + 1}" if int(number) < pages else None
-    page["previous"] = f"{path}?page={int(number) - 1}" if int(number) > 1 else None
+    page["next"] = f"{path}?page={number + 1}" if number < pages else None
+    page["previous"] = f"{path}?page={number - 1}" if number > 1 else None
     return _with_licence(JsonResponse(page, json_dumps_params=JSON_OPTIONS))
 
 
