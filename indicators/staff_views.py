@@ -322,22 +322,22 @@ def _carry_over(request, plan, successor) -> None:
         if key.startswith("target-") and value.strip()
     }
     numbers = {key: value for key, value in numbers.items() if key is not None}
-    found = {}
-    if successor is not None:
+    targets = {}
+    if successor is not None:  # without one, the service refuses whatever is asked
         found = dict(
             Project.objects.for_plan(successor)
             .filter(number__in=set(numbers.values()))
             .values_list("number", "pk")
         )
-    unknown = sorted({number for number in numbers.values() if number not in found})
-    if successor is not None and unknown:
-        messages.error(
-            request,
-            _("後継計画に次の番号の事業はありません。何も引き継いでいません: %(numbers)s")
-            % {"numbers": "、".join(unknown)},
-        )
-        return
-    targets = {key: found[number] for key, number in numbers.items() if number in found}
+        unknown = sorted(set(numbers.values()) - set(found))
+        if unknown:
+            messages.error(
+                request,
+                _("後継計画に次の番号の事業はありません。何も引き継いでいません: %(numbers)s")
+                % {"numbers": "、".join(unknown)},
+            )
+            return
+        targets = {key: found[number] for key, number in numbers.items()}
     try:
         created = carry_over_service.carry_over(user=request.user, plan=plan, targets=targets)
     except (ValidationError, PermissionDenied) as error:

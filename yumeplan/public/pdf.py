@@ -62,9 +62,8 @@ def summary_pdf(request, slug, year):
     projects = summary_projects(plan).count()
     if projects > PDF_MAX_PROJECTS:
         context = {"plan": plan, "fiscal_year": year, "projects": projects}
-        return render(
-            request, "public/summary_too_long.html", {**context, "limit": PDF_MAX_PROJECTS}
-        )
+        context["limit"] = PDF_MAX_PROJECTS
+        return render(request, "public/summary_too_long.html", context)
     response = HttpResponse(summary_pdf_bytes(request, plan, year), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{plan.slug}-summary-{year}.pdf"'
     return response

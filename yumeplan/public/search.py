@@ -168,16 +168,6 @@ def _read(matches, start: int, size: int) -> tuple[list[tuple], int]:
     return [Key(*row[:-1]) for row in rows], rows[0][-1] if rows else 0
 
 
-class _Length:
-    """What a Paginator needs of a list it does not hold: its length."""
-
-    def __init__(self, length: int):
-        self.length = length
-
-    def __len__(self) -> int:
-        return self.length
-
-
 def matching_page(plan, filters: Filters, number, per_page: int) -> Page:
     """One page of the matches in the plan's order, as ``Paginator.get_page`` gives it (a
     page that is not a number is the first; one past the end or below 1, the last)."""
@@ -193,7 +183,7 @@ def matching_page(plan, filters: Filters, number, per_page: int) -> Page:
         count = matches.count()
         number = max(1, -(-count // per_page))
         keys, count = _read(matches, (number - 1) * per_page, per_page)
-    return Page(keys, number, Paginator(_Length(count), per_page))
+    return Page(keys, number, Paginator(range(count), per_page))  # a length, not rows
 
 
 def page_rows(plan, keys) -> list[AchievementRow]:
