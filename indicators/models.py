@@ -609,6 +609,49 @@ class PublishedSummary(models.Model):
         return f"{self.basic_policy_id} {self.fiscal_year}"
 
 
+class WorkingSummary(models.Model):
+    """The working figures of a group of indicators for a fiscal year, counted: the
+    indicators of a basic policy's projects that share a measure, a department and the
+    year the project was added (R5-1), how many have each working status and how many
+    figures are in each state of the workflow.
+
+    Kept by ``indicators.services.working_summaries`` whenever the stored judgements, a
+    figure's state or a project's grouping change, in the same transaction, so that the
+    planners' dashboard, comparison and submission tracker add up a few hundred rows
+    whatever the size of the plan. ``measure_id`` and ``department_id`` are plain numbers,
+    not foreign keys: an id that no longer exists reads as "none", which is what a deleted
+    measure leaves its projects with (and its deletion counts the policy again).
+    """
+
+    basic_policy = models.ForeignKey(
+        "policies.BasicPolicy",
+        verbose_name=_("基本方針"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    measure_id = models.BigIntegerField(_("基本施策"), null=True)
+    department_id = models.BigIntegerField(_("担当課"), null=True)
+    fiscal_year_added = models.PositiveSmallIntegerField(_("追加年度"), null=True)
+    fiscal_year = models.PositiveSmallIntegerField(_("年度"))
+    indicators = models.PositiveIntegerField(_("指標数"))
+    achieved = models.PositiveIntegerField(_("達成"))
+    mostly_achieved = models.PositiveIntegerField(_("概ね達成"))
+    not_achieved = models.PositiveIntegerField(_("未達成"))
+    draft = models.PositiveIntegerField(_("下書き・差し戻し"))
+    submitted = models.PositiveIntegerField(_("提出済み"))
+    approved = models.PositiveIntegerField(_("承認済み・公表済み"))
+
+    class Meta:
+        verbose_name = _("作業中の集計")
+        verbose_name_plural = _("作業中の集計")
+        indexes = [
+            models.Index(fields=["basic_policy", "fiscal_year"], name="working_summary_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.basic_policy_id} {self.fiscal_year}"
+
+
 class ReminderLog(models.Model):
     """A reminder mailed to a department about a year's missing figures; one per day at most."""
 

@@ -18,7 +18,6 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
-    FilteredRelation,
     FloatField,
     OuterRef,
     Q,
@@ -65,11 +64,6 @@ class Dashboard:
     total: CountRow
 
 
-# Counted once per (policy, measure, department) and both years in one GROUP BY query, and
-# summed per grouping in Python: the combinations are few whatever the size of the plan.
-_GROUPS = ("project__basic_policy_id", "project__measure_id", "project__department_id")
-
-
 def existing(indicators, fiscal_year: int):
     """The indicators (a queryset) whose project exists in the year: a project added
     during the plan (R5-1) counts from the year it started."""
@@ -78,17 +72,15 @@ def existing(indicators, fiscal_year: int):
     )
 
 
-def dashboard(indicators, fiscal_year: int, previous_year: int | None = None) -> Dashboard:
-    """Counts per policy, measure and department of the indicators (a queryset) existing
-    in ``fiscal_year``, for that year and ``previous_year`` (the one before by default):
-    five queries."""
+def dashboard(plan, fiscal_year: int, previous_year: int | None = None) -> Dashboard:
+    """Counts per policy, measure and department of the plan's indicators existing in
+    ``fiscal_year``, for that year and ``previous_year`` (the one before by default), from
+    its stored working summaries: four queries."""
     if previous_year is None:
         previous_year = fiscal_year - 1
     from policies.models import BasicPolicy, Department, Measure
 
-    counts = working.year_counts(
-        existing(indicators, fiscal_year), [fiscal_year, previous_year], _GROUPS
-    )
+    counts = working.year_counts(plan, fiscal_year, [fiscal_year, previous_year])
     policies = BasicPolicy.objects.in_bulk({key[0] for key in counts})
     measures = Measure.objects.in_bulk({key[1] for key in counts} - {None})
     departments = Department.objects.in_bulk({key[2] for key in counts} - {None})
@@ -323,44 +315,22 @@ class TrackerRow:
         return self.missing + self.draft
 
 
-_TRACKED = {
-    ActualState.DRAFT: "draft",
-    ActualState.RETURNED: "draft",
-    ActualState.SUBMITTED: "submitted",
-    ActualState.APPROVED: "approved",
-    ActualState.PUBLISHED: "approved",
-}
-
-
-def submission_tracker(indicators, fiscal_year: int) -> list[TrackerRow]:
-    """Per department: how many of its indicators (a queryset) have a figure for the year,
-    and in which state, in two queries. Projects not yet started that year are left out."""
+def submission_tracker(plan, fiscal_year: int) -> list[TrackerRow]:
+    """Per department: how many of the plan's indicators have a figure for the year, and
+    in which state, from its stored working summaries: two queries. Projects not yet
+    started that year are left out."""
     from policies.models import Department
 
-    department = "project__department_id"
-    counted = (
-        existing(indicators, fiscal_year)
-        .order_by()
-        .annotate(
-            actual_of_year=FilteredRelation(
-                "actuals", condition=Q(actuals__fiscal_year=fiscal_year)
-            )
-        )
-        .values_list(department, "actual_of_year__state")
-        .annotate(n=Count("pk"))
-    )
-    counted = list(counted)
-    departments = Department.objects.in_bulk({pk for pk, _state, _n in counted} - {None})
-    rows = {}
-    for pk, state, count in counted:
-        if pk not in rows:
-            label = departments[pk].name if pk is not None else _("（担当課なし）")
-            rows[pk] = TrackerRow(departments.get(pk), label)
-        row = rows[pk]
-        row.indicators += count
-        name = _TRACKED[state] if state else "missing"
-        setattr(row, name, getattr(row, name) + count)
-    return sorted(rows.values(), key=lambda row: row.label)
+    counted = working.state_counts(plan, fiscal_year)
+    departments = Department.objects.in_bulk(set(counted) - {None})
+    rows = []
+    for pk, counts in counted.items():
+        department = departments.get(pk)
+        label = department.name if department else _("（担当課なし）")
+        row = TrackerRow(department, label, **counts)
+        row.missing = row.indicators - row.draft - row.submitted - row.approved
+        rows.append(row)
+    return sorted(rows, key=lambda row: row.label)
 
 
 def outstanding(indicators, fiscal_year: int):

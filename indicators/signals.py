@@ -1,4 +1,4 @@
-"""Keep what the public sees, the stored judgements and the published summaries in step
+"""Keep what the public sees, the stored judgements and the published and working summaries in step
 with single saves and deletes.
 
 Covers edits in the admin, the shell and fixtures. The services that write in bulk (the
@@ -20,6 +20,7 @@ from .cache import bump_public_cache
 from .models import Actual, Indicator, OfficialStatus
 from .services.judgements import refresh_judgements, refresh_plan_judgements
 from .services.summaries import refresh_plan_summaries, refresh_summaries
+from .services.working_summaries import refresh_working_summaries
 
 PUBLIC_MODELS = [
     Plan,
@@ -36,7 +37,7 @@ PUBLIC_MODELS = [
 COUNTED_FIELDS = {
     Plan: ("achievement_threshold", "start_fiscal_year", "end_fiscal_year"),
     BasicPolicy: ("plan_id",),
-    Project: ("basic_policy_id",),
+    Project: ("basic_policy_id", "measure_id", "department_id", "fiscal_year_added"),
     Indicator: ("project__basic_policy_id",),
 }
 
@@ -100,8 +101,19 @@ def basic_policy_saved(sender, instance, created, **kwargs):
 
 def project_saved(sender, instance, created, **kwargs):
     previous = instance._previous
-    if previous and previous["basic_policy_id"] != instance.basic_policy_id:
+    if not previous:
+        return
+    if previous["basic_policy_id"] != instance.basic_policy_id:
         refresh_summaries([previous["basic_policy_id"], instance.basic_policy_id])
+    elif any(getattr(instance, name) != value for name, value in previous.items()):
+        # Another measure, department or year added: its indicators count in another group.
+        refresh_working_summaries([instance.basic_policy_id])
+
+
+def measure_deleted(sender, instance, **kwargs):
+    """Its projects are left without a measure: their indicators count in another group."""
+    if _started_here(sender, kwargs):  # not when its policy or plan goes too
+        refresh_working_summaries([instance.basic_policy_id])
 
 
 def project_deleted(sender, instance, **kwargs):
@@ -125,3 +137,4 @@ def connect():
     post_save.connect(basic_policy_saved, sender=BasicPolicy, dispatch_uid="yumeplan-policy-moved")
     post_save.connect(project_saved, sender=Project, dispatch_uid="yumeplan-project-moved")
     post_delete.connect(project_deleted, sender=Project, dispatch_uid="yumeplan-project-deleted")
+    post_delete.connect(measure_deleted, sender=Measure, dispatch_uid="yumeplan-measure-deleted")

@@ -86,7 +86,7 @@ def _plan_indicators(plan):
 @planner_required
 def dashboard(request, slug, year):
     plan = _plan_and_year(slug, year)
-    board = reports.dashboard(_plan_indicators(plan), year)
+    board = reports.dashboard(plan, year)
     differing = reports.differences(
         _plan_indicators(plan)
         .select_related("project")
@@ -137,7 +137,7 @@ def tracker(request, slug, year):
     """Counts per department; ``?department=ID`` (or ``none``) also lists, a page at a
     time, that department's indicators not handed in yet (what the reminders list)."""
     plan = _plan_and_year(slug, year)
-    rows = reports.submission_tracker(_plan_indicators(plan), year)
+    rows = reports.submission_tracker(plan, year)
     reporting_year = ReportingYear.objects.filter(plan=plan, fiscal_year=year).first()
     due_date = reporting_year.due_date if reporting_year else None
     overdue = bool(due_date and timezone.localdate() > due_date)
@@ -307,7 +307,7 @@ def comparison(request, slug, year):
             rows=reports.comparison(paged["page"].object_list, other_year, year),
             other_year=other_year,
             previous_year=other_year,
-            board=reports.dashboard(_plan_indicators(plan), year, previous_year=other_year),
+            board=reports.dashboard(plan, year, previous_year=other_year),
             **paged,
         ),
     )

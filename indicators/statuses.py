@@ -7,12 +7,11 @@ The two read paths bind a ``StatusReader`` to their own columns of ``Judgement``
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import get_language
 
 from . import achievement
@@ -183,35 +182,6 @@ class StatusReader:
         """One indicator's status for one year (a query); lists use ``statuses``."""
         found = self.statuses([indicator], [fiscal_year])
         return found.get((indicator.pk, fiscal_year)) or not_reported(indicator, fiscal_year)
-
-    def year_counts(
-        self, indicators, fiscal_years: Iterable[int], group_by: tuple[str, ...]
-    ) -> dict[tuple, dict[int, StatusCounts]]:
-        """Indicators of a queryset per values of the ``group_by`` fields (keyed by tuples)
-        and per status for each of some years, in two GROUP BY queries: the indicators per
-        group, and their stored statuses per group, year and status (one pass over the
-        years' judgements); an indicator without a status for a year is not reported."""
-        fiscal_years = list(fiscal_years)
-        counts: dict[tuple, dict[int, StatusCounts]] = defaultdict(
-            lambda: defaultdict(StatusCounts)
-        )
-        for *key, n in indicators.order_by().values_list(*group_by).annotate(n=Count("pk")):
-            for year in fiscal_years:
-                counts[tuple(key)][year].not_reported += n
-        judged = (
-            Judgement.objects.filter(
-                indicator__in=indicators.values("pk"), fiscal_year__in=fiscal_years
-            )
-            .exclude(**{self.status: ""})
-            .order_by()
-            .values_list(*(f"indicator__{name}" for name in group_by), "fiscal_year", self.status)
-            .annotate(n=Count("pk"))
-        )
-        for *key, year, code, n in judged:
-            year_counts = counts[tuple(key)][year]
-            year_counts.add(code, n)
-            year_counts.not_reported -= n
-        return counts
 
     def achievement_rows(
         self, projects, indicators, fiscal_year: int, statuses=None

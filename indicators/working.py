@@ -2,7 +2,15 @@
 judgements. Staff pages and the back office read statuses through this module; the public
 site never does (it reads ``indicators.published``)."""
 
-from .statuses import StatusReader
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import Q
+
+from .models import WorkingSummary
+from .statuses import StatusCounts, StatusReader
 
 _reader = StatusReader("working")
 
@@ -10,5 +18,85 @@ judgements = _reader.judgements
 plan_judgements = _reader.plan_judgements
 statuses = _reader.statuses
 status_for = _reader.status_for
-year_counts = _reader.year_counts
 achievement_rows = _reader.achievement_rows
+
+# What the planners' pages count of a whole plan comes from its stored working summaries
+# (indicators.services.working_summaries): a few hundred rows, whatever its size.
+
+STATUS_CODES = ("achieved", "mostly_achieved", "not_achieved")
+Group = tuple[int, int | None, int | None]  # (basic policy, measure, department) ids
+
+
+def _summaries(plan, existing_in: int, fiscal_years: set[int]):
+    """The summary rows of the indicators that exist in ``existing_in`` (their project
+    was there from the start or added by then), of some years and of the plan's first."""
+    return WorkingSummary.objects.filter(
+        Q(fiscal_year_added__isnull=True) | Q(fiscal_year_added__lte=existing_in),
+        basic_policy__plan=plan,
+        fiscal_year__in={plan.start_fiscal_year, *fiscal_years},
+    ).order_by()
+
+
+def year_counts(
+    plan, existing_in: int, fiscal_years: Iterable[int]
+) -> dict[Group, dict[int, StatusCounts]]:
+    """The working statuses of the plan's indicators that exist in ``existing_in``, per
+    group and for each of some years: one query. Every row of a group carries the group's
+    indicators (whatever its year), so a year with no rows (nothing judged) counts them
+    all as not reported."""
+    fiscal_years = set(fiscal_years)
+    counts: dict[Group, dict[int, StatusCounts]] = defaultdict(lambda: defaultdict(StatusCounts))
+    indicators: dict[tuple, int] = {}
+    rows = _summaries(plan, existing_in, fiscal_years).values_list(
+        "basic_policy_id",
+        "measure_id",
+        "department_id",
+        "fiscal_year_added",
+        "fiscal_year",
+        "indicators",
+        "achieved",
+        "mostly_achieved",
+        "not_achieved",
+    )
+    for policy, measure, department, added, year, n, *statuses in rows:
+        group = (policy, measure, department)
+        indicators[(group, added)] = n
+        if year in fiscal_years:
+            for code, count in zip(STATUS_CODES, statuses, strict=True):
+                counts[group][year].add(code, count)
+                counts[group][year].not_reported -= count
+    for (group, _added), n in indicators.items():
+        for year in fiscal_years:
+            counts[group][year].not_reported += n
+    return counts
+
+
+def state_counts(plan, fiscal_year: int) -> dict[int | None, dict[str, int]]:
+    """Per department id: the plan's indicators that exist in the year and how many of
+    their figures for the year are in each state ("draft" counts returned ones too,
+    "approved" published ones); one query."""
+    counts: dict[int | None, dict[str, int]] = defaultdict(
+        lambda: {"indicators": 0, "draft": 0, "submitted": 0, "approved": 0}
+    )
+    indicators: dict[tuple, int] = {}
+    rows = _summaries(plan, fiscal_year, {fiscal_year}).values_list(
+        "basic_policy_id",
+        "measure_id",
+        "department_id",
+        "fiscal_year_added",
+        "fiscal_year",
+        "indicators",
+        "draft",
+        "submitted",
+        "approved",
+    )
+    for *group, year, n, draft, submitted, approved in rows:
+        indicators[tuple(group)] = n
+        if year == fiscal_year:
+            row = counts[group[2]]
+            row["draft"] += draft
+            row["submitted"] += submitted
+            row["approved"] += approved
+    for group, n in indicators.items():
+        counts[group[2]]["indicators"] += n
+    return counts

@@ -85,7 +85,7 @@ def send_reminders(
             ).values_list("department_id", flat=True)
         )
         indicators = Indicator.objects.filter(project__plan=plan)
-        for row in reports.submission_tracker(indicators, fiscal_year):
+        for row in reports.submission_tracker(plan, fiscal_year):
             department = row.department
             if department is None or not row.outstanding:
                 continue

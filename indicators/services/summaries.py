@@ -1,4 +1,5 @@
 """Published summaries: each basic policy's published counts per fiscal year, stored.
+(A refresh counts the working summaries of ``indicators.services.working_summaries`` too.)
 
 The plan page and the open data's "last published" read a few ``PublishedSummary`` rows
 instead of counting a plan's judgements and figures, so they cost the same at any size.
@@ -17,6 +18,8 @@ from django.apps import apps as installed_apps
 from django.db.models import Count, Max
 
 from policies.models import BasicPolicy
+
+from .working_summaries import refresh_working_summaries
 
 STATUS_FIELDS = ("achieved", "mostly_achieved", "not_achieved")
 
@@ -118,7 +121,11 @@ def _counted(models, policy_ids: list[int], only: dict) -> dict[tuple[int, int],
 
 
 def refresh_summaries(policy_ids: Iterable[int], fiscal_years: Iterable[int] | None = None):
-    """Count these policies' summaries again (of ``fiscal_years`` only, where given)."""
+    """Count these policies' published and working summaries again (of ``fiscal_years``
+    only, where given)."""
+    policy_ids = set(policy_ids)
+    fiscal_years = None if fiscal_years is None else set(fiscal_years)
+    refresh_working_summaries(policy_ids, fiscal_years)
     return write_summaries(installed_apps, policy_ids, fiscal_years)
 
 

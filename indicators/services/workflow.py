@@ -31,6 +31,7 @@ from policies.models import ReportingYear
 
 from . import bulk, notifications
 from .judgements import refresh_judgements
+from .working_summaries import refresh_working_summaries
 
 # SQLite allows some 32k parameters per query; stay well below for IN (...) lookups.
 LOOKUP_CHUNK = 2000
@@ -348,6 +349,8 @@ def _require_state(actuals: Iterable[Actual], states: set[str], action: str) -> 
 
 
 def _save(actuals: list[Actual], fields: list[str], user, reason: str) -> None:
+    """Write a transition of figures (loaded by ``_lock``): their state moved, so the
+    working summaries of their policies and years are counted again."""
     for actual in actuals:
         actual.version += 1
     _update_with_history(
@@ -355,6 +358,10 @@ def _save(actuals: list[Actual], fields: list[str], user, reason: str) -> None:
         [*fields, "state", "version"],
         user=user,
         reason=reason,
+    )
+    refresh_working_summaries(
+        {actual.indicator.project.basic_policy_id for actual in actuals},
+        {actual.fiscal_year for actual in actuals},
     )
 
 
