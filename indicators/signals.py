@@ -19,7 +19,11 @@ from policies.models import BasicPolicy, Department, Highlight, Measure, Plan, P
 from .cache import bump_public_cache
 from .models import Actual, Indicator, OfficialStatus
 from .services.judgements import refresh_judgements, refresh_plan_judgements
-from .services.summaries import refresh_plan_summaries, refresh_summaries
+from .services.summaries import (
+    refresh_plan_summaries,
+    refresh_policy_counts,
+    refresh_summaries,
+)
 
 PUBLIC_MODELS = [
     Plan,
@@ -36,7 +40,7 @@ PUBLIC_MODELS = [
 COUNTED_FIELDS = {
     Plan: ("achievement_threshold", "start_fiscal_year", "end_fiscal_year"),
     BasicPolicy: ("plan_id",),
-    Project: ("basic_policy_id",),
+    Project: ("basic_policy_id", "summary_order"),
     Indicator: ("project__basic_policy_id",),
 }
 
@@ -102,6 +106,8 @@ def project_saved(sender, instance, created, **kwargs):
     previous = instance._previous
     if previous and previous["basic_policy_id"] != instance.basic_policy_id:
         refresh_summaries([previous["basic_policy_id"], instance.basic_policy_id])
+    elif not previous or (previous["summary_order"] is None) != (instance.summary_order is None):
+        refresh_policy_counts([instance.basic_policy_id])  # added, or in or out of the table
 
 
 def project_deleted(sender, instance, **kwargs):
