@@ -566,7 +566,15 @@ class Judgement(models.Model):
                 fields=["indicator", "fiscal_year"], name="one_judgement_per_indicator_and_year"
             ),
         ]
-        indexes = [models.Index(fields=["fiscal_year", "indicator"], name="judgement_year")]
+        indexes = [
+            models.Index(fields=["fiscal_year", "indicator"], name="judgement_year"),
+            # The search's status filter: a year's judgements of one published status,
+            # without reading the year's every row (their reasons make them wide).
+            models.Index(
+                fields=["fiscal_year", "published_status", "indicator"],
+                name="judgement_published_status",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.indicator_id} {self.fiscal_year}: {self.working_status}"

@@ -22,8 +22,9 @@ FIXTURE_SLUG = "kanazawa-yumeplan-2020"
 # signal moves the public version), one INSERT each for policies, measures, projects and
 # highlights, two each (rows, history) for indicators, actuals and statuses, the stored
 # judgements (read the inputs, replace the rows), the published summaries (the policies
-# judged, their years, three counts, replace the rows), the version.
-QUERIES = 34
+# judged, their years, three counts, replace the rows) and the policies' stored counts
+# (two counts, replace the rows), the version.
+QUERIES = 38
 
 
 def seed_lines(seed: Path) -> list[list[str]]:
