@@ -9,7 +9,7 @@ from django.core.management import call_command
 from indicators.models import Indicator, PolicyCounts
 from indicators.services.plan_io import export_plan, import_plan
 from indicators.services.synthetic import build_synthetic_plan
-from policies.models import BasicPolicy, Plan, Project
+from policies.models import Plan, Project
 
 pytestmark = pytest.mark.django_db
 
