@@ -566,7 +566,15 @@ class Judgement(models.Model):
                 fields=["indicator", "fiscal_year"], name="one_judgement_per_indicator_and_year"
             ),
         ]
-        indexes = [models.Index(fields=["fiscal_year", "indicator"], name="judgement_year")]
+        indexes = [
+            models.Index(fields=["fiscal_year", "indicator"], name="judgement_year"),
+            # The search's status filter: a year's judgements of one published status,
+            # without reading the year's every row (their reasons make them wide).
+            models.Index(
+                fields=["fiscal_year", "published_status", "indicator"],
+                name="judgement_published_status",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.indicator_id} {self.fiscal_year}: {self.working_status}"
@@ -650,6 +658,36 @@ class WorkingSummary(models.Model):
 
     def __str__(self):
         return f"{self.basic_policy_id} {self.fiscal_year}"
+
+
+class PolicyCounts(models.Model):
+    """A basic policy's structure, counted: its indicators, and the projects and main
+    indicators of its summary table (``yumeplan.public.summary``'s definitions).
+
+    Kept by ``indicators.services.summaries`` with the policy's ``PublishedSummary`` rows
+    whenever those are counted again for every year (an indicator saved, moved or deleted,
+    a project added, moved, put in or out of the summary, deleted, a plan imported), so
+    that the policy page, the methodology page and the API read the lengths of their lists
+    from one row per policy instead of counting a large plan. No row is a policy with none.
+    """
+
+    basic_policy = models.OneToOneField(
+        "policies.BasicPolicy",
+        verbose_name=_("基本方針"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="counts",
+    )
+    indicators = models.PositiveIntegerField(_("指標数"))
+    summary_projects = models.PositiveIntegerField(_("総括表の事業数"))
+    summary_indicators = models.PositiveIntegerField(_("総括表の主な指標数"))
+
+    class Meta:
+        verbose_name = _("基本方針の件数")
+        verbose_name_plural = _("基本方針の件数")
+
+    def __str__(self):
+        return str(self.basic_policy_id)
 
 
 class ReminderLog(models.Model):

@@ -35,3 +35,14 @@ class CountedPaginator(Paginator):
         ids = [pk for pk, _length in found]
         loaded = {row.pk: row for row in self.object_list.filter(pk__in=ids)} if ids else {}
         return self._get_page([loaded[pk] for pk in ids], number, self)
+
+
+class StoredCountPaginator(Paginator):
+    """Django's Paginator over a list whose length is stored (``PolicyCounts``): a page
+    costs one query, the sorted page itself, which an index can read from the start of
+    the list without sorting or counting the rest. Pages past the end are the last page,
+    as with Paginator (the stored length bounds the OFFSET)."""
+
+    def __init__(self, object_list, per_page, count: int):
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count  # count is a cached_property

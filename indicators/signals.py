@@ -19,7 +19,11 @@ from policies.models import BasicPolicy, Department, Highlight, Measure, Plan, P
 from .cache import bump_public_cache
 from .models import Actual, Indicator, OfficialStatus
 from .services.judgements import refresh_judgements, refresh_plan_judgements
-from .services.summaries import refresh_plan_summaries, refresh_summaries
+from .services.summaries import (
+    refresh_plan_summaries,
+    refresh_policy_counts,
+    refresh_summaries,
+)
 from .services.working_summaries import refresh_working_summaries
 
 PUBLIC_MODELS = [
@@ -33,11 +37,13 @@ PUBLIC_MODELS = [
     OfficialStatus,
 ]
 
+# A project's fields that put its indicators in a group of the working summaries.
+GROUPED_FIELDS = ("measure_id", "department_id", "fiscal_year_added")
 # Fields whose change moves what a plan's judgements or summaries count, read before a save.
 COUNTED_FIELDS = {
     Plan: ("achievement_threshold", "start_fiscal_year", "end_fiscal_year"),
     BasicPolicy: ("plan_id",),
-    Project: ("basic_policy_id", "measure_id", "department_id", "fiscal_year_added"),
+    Project: ("basic_policy_id", "summary_order", *GROUPED_FIELDS),
     Indicator: ("project__basic_policy_id",),
 }
 
@@ -101,11 +107,12 @@ def basic_policy_saved(sender, instance, created, **kwargs):
 
 def project_saved(sender, instance, created, **kwargs):
     previous = instance._previous
-    if not previous:
-        return
-    if previous["basic_policy_id"] != instance.basic_policy_id:
+    if previous and previous["basic_policy_id"] != instance.basic_policy_id:
         refresh_summaries([previous["basic_policy_id"], instance.basic_policy_id])
-    elif any(getattr(instance, name) != value for name, value in previous.items()):
+        return
+    if not previous or (previous["summary_order"] is None) != (instance.summary_order is None):
+        refresh_policy_counts([instance.basic_policy_id])  # added, or in or out of the table
+    if previous and any(previous[name] != getattr(instance, name) for name in GROUPED_FIELDS):
         # Another measure, department or year added: its indicators count in another group.
         refresh_working_summaries([instance.basic_policy_id])
 

@@ -343,6 +343,13 @@ class Project(models.Model):
         verbose_name = _("事業")
         verbose_name_plural = _("事業")
         ordering = ["basic_policy", "summary_order", "number"]
+        indexes = [
+            # A policy's summary table in order: its first page, or the first project
+            # with an indicator of a kind, is read from the start of the index.
+            models.Index(
+                fields=["basic_policy", "summary_order", "id"], name="project_summary_order"
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "number"],

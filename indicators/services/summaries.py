@@ -8,6 +8,10 @@ policies and years they judged, in the same transaction; ``indicators.signals`` 
 where a plan's structure changes what is counted (an indicator deleted, a project moved to
 another policy or deleted, the plan's years changed). A refresh counts again from the
 stored judgements and the published actuals, so it is idempotent.
+
+A refresh of every year (not a writer of figures) counts the policies' ``PolicyCounts``
+again too; ``indicators.signals`` also counts them where a project is added or put in or
+out of the summary table.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.apps import apps as installed_apps
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 
 from policies.models import BasicPolicy
 
@@ -43,6 +47,8 @@ def write_summaries(apps, policy_ids: Iterable[int], fiscal_years: Iterable[int]
     if not policy_ids:
         return 0
     only = {} if fiscal_years is None else {"fiscal_year__in": sorted(set(fiscal_years))}
+    if not only:  # a writer of figures moves no structure
+        _write_policy_counts(apps, policy_ids)
     rows = _counted(models, policy_ids, only)
     summary = models["PublishedSummary"]
     summary.objects.filter(basic_policy_id__in=policy_ids, **only).delete()
@@ -51,6 +57,43 @@ def write_summaries(apps, policy_ids: Iterable[int], fiscal_years: Iterable[int]
         for (policy_id, year), fields in rows.items()
     )
     return len(rows)
+
+
+def write_policy_counts(models, policy_ids: list[int]) -> None:
+    """Count again these policies' ``PolicyCounts``: two GROUP BY queries, a delete and
+    an insert (no row for a policy with nothing to count)."""
+    indicators = models["Indicator"].objects.filter(project__basic_policy_id__in=policy_ids)
+    per_policy = (
+        indicators.order_by()
+        .values_list("project__basic_policy_id")
+        .annotate(
+            n=Count("pk"),
+            main=Count("pk", filter=Q(is_main=True, project__summary_order__isnull=False)),
+        )
+    )
+    counts = {policy_id: [n, 0, main] for policy_id, n, main in per_policy}
+    own = indicators.values("project_id")
+    projects = (  # yumeplan.public.summary.summary_projects, per policy
+        models["Project"]
+        .objects.filter(basic_policy_id__in=policy_ids, summary_order__isnull=False)
+        .filter(Q(pk__in=own.filter(is_main=True)) | ~Q(pk__in=own))
+        .order_by()
+        .values_list("basic_policy_id")
+        .annotate(n=Count("pk"))
+    )
+    for policy_id, n in projects:
+        counts.setdefault(policy_id, [0, 0, 0])[1] = n
+    stored = models["PolicyCounts"]
+    stored.objects.filter(basic_policy_id__in=policy_ids).delete()
+    stored.objects.bulk_create(
+        stored(
+            basic_policy_id=policy_id,
+            indicators=n,
+            summary_projects=summary,
+            summary_indicators=main,
+        )
+        for policy_id, (n, summary, main) in counts.items()
+    )
 
 
 def _indicator_counts(models, policy_ids) -> dict[int, int]:
@@ -127,6 +170,27 @@ def refresh_summaries(policy_ids: Iterable[int], fiscal_years: Iterable[int] | N
     fiscal_years = None if fiscal_years is None else set(fiscal_years)
     refresh_working_summaries(policy_ids, fiscal_years)
     return write_summaries(installed_apps, policy_ids, fiscal_years)
+
+
+def _write_policy_counts(apps, policy_ids: list[int]) -> None:
+    try:
+        stored = apps.get_model("indicators", "PolicyCounts")
+    except LookupError:  # a migration before 0022, which counts them all
+        return
+    models = {
+        "PolicyCounts": stored,
+        "Indicator": apps.get_model("indicators", "Indicator"),
+        "Project": apps.get_model("policies", "Project"),
+    }
+    write_policy_counts(models, policy_ids)
+
+
+def refresh_policy_counts(policy_ids: Iterable[int]):
+    """Count these policies' structure again (a project added or put in or out of the
+    summary table: nothing published moves)."""
+    policy_ids = sorted(set(policy_ids))
+    if policy_ids:
+        _write_policy_counts(installed_apps, policy_ids)
 
 
 def refresh_plan_summaries(plan_id: int | None = None):

@@ -23,8 +23,9 @@ FIXTURE_SLUG = "kanazawa-yumeplan-2020"
 # highlights, two each (rows, history) for indicators, actuals and statuses, the stored
 # judgements (read the inputs, replace the rows), the published summaries (the policies
 # judged, their years, three counts, replace the rows), the working summaries (their
-# years, three counts, replace the rows), the version.
-QUERIES = 40
+# years, three counts, replace the rows), the policies' stored counts (two counts,
+# replace the rows), the version.
+QUERIES = 44
 
 
 def seed_lines(seed: Path) -> list[list[str]]:

@@ -95,10 +95,10 @@ def test_api_runs_a_fixed_number_of_queries(
     plan = build_plan(projects_per_policy=projects_per_policy, policies=2)
     with django_assert_num_queries(2):
         client.get("/api/v1/plans/")
-    # the public version, plan, the page's ids with the count, last publication, then the
-    # page's indicators (with project, policy, measure, department), published actuals,
-    # statuses
-    with django_assert_num_queries(7):
+    # the public version, plan, the policies' stored counts, the page's ids, last
+    # publication, then the page's indicators (with project, policy, measure,
+    # department), published actuals, statuses
+    with django_assert_num_queries(8):
         client.get(f"/api/v1/plans/{plan.slug}/indicators/")
 
 
@@ -118,6 +118,29 @@ def test_indicators_come_a_page_at_a_time_with_links_to_the_next(client, build_p
     # past the end, not a page, or past SQL's OFFSET and int()'s digits: 404, never 500
     for wrong in ["0", "3", "x", "-1", "1" + "0" * 30, "9" * 5000]:
         assert client.get(f"{url}?page={wrong}").status_code == 404
+
+
+def test_pages_across_policies_list_the_plan_in_order(client, build_plan, monkeypatch):
+    """Pages within a policy and pages across two are read from the policies' stored
+    counts; together they are the plan's list, in its order, each indicator once."""
+    from policies.models import Project
+    from yumeplan.public import opendata
+
+    plan = build_plan(projects_per_policy=4, policies=3)
+    project = Project.objects.filter(basic_policy__number=2).first()
+    Indicator.objects.create(  # a second indicator, and a policy of another length
+        project=project, name="第二の指標", unit="件", target_value=1, order=2
+    )
+    url = f"/api/v1/plans/{plan.slug}/indicators/"
+    expected = list(opendata.plan_indicators(plan).values_list("project__number", "name"))
+    monkeypatch.setattr(opendata, "API_PAGE_SIZE", 3)
+    listed, number = [], 1
+    while number:
+        page = get_json(client, f"{url}?page={number}")
+        assert page["count"] == len(expected) == 13
+        listed += [(i["project_number"], i["indicator"]) for i in page["indicators"]]
+        number = number + 1 if page["next"] else None
+    assert listed == expected
 
 
 def test_the_plan_says_when_its_figures_were_last_published(client, build_plan):

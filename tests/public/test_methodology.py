@@ -135,10 +135,11 @@ def test_pages_explain_the_baseline_year_and_the_number_of_rated_indicators(clie
 def test_methodology_reads_a_fixed_number_of_queries(
     client, build_plan, django_assert_num_queries, projects_per_policy
 ):
-    """The public version, the plan, the examples (the first of each kind), their
-    statuses, and the two counts: whatever the size of the plan."""
+    """The public version, the plan, the policies (each one's first indicator of each
+    kind and its stored counts), the examples and their statuses: whatever the size of
+    the plan."""
     plan = build_plan(projects_per_policy=projects_per_policy, policies=2)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get(methodology_url(plan))
     assert [row.status.code for row in response.context["examples"]] == list(EXAMPLE_STATUSES)
 

@@ -13,16 +13,18 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Count, Window
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import translation
 
 from indicators import published
-from indicators.models import Indicator
+from indicators.models import Indicator, PolicyCounts
 from indicators.spreadsheet_safety import safe_row
 from indicators.statuses import Status, not_reported
 from indicators.values import format_value
 from indicators.xlsx_stream import stream_workbook
 from policies.fiscal_years import format_era
+from policies.models import BasicPolicy
 
 LICENCE = {
     "name": "CC BY 4.0",
@@ -200,24 +202,42 @@ def plan_head(plan, basic_policy=None) -> dict:
 def indicator_page(plan, number: int) -> dict | None:
     """Page ``number`` (from 1) of the API's list of the plan's indicators, with the
     number of ``pages``; None past the last page (page 1 of a plan without indicators is
-    empty). The page's ids and the count come from one query: a window count over the
-    sorted list, rather than a COUNT(*) and a sorted page that each read the whole plan."""
+    empty). The policies' stored counts (``PolicyCounts``, one query) give the length of
+    the list and the policies the page falls in; then the page's ids are read from those
+    policies only."""
     start = (number - 1) * API_PAGE_SIZE
-    found = list(
-        plan_indicators(plan)
-        .annotate(total=Window(Count("pk")))
-        .values_list("pk", "total")[start : start + API_PAGE_SIZE]
+    counts = PolicyCounts.objects.filter(basic_policy=OuterRef("pk")).values("indicators")
+    policies = (
+        BasicPolicy.objects.filter(plan=plan)
+        .order_by("number")
+        .annotate(n=Coalesce(Subquery(counts), 0))
+        .values_list("pk", "n")
     )
-    if not found and number > 1:
+    touched, before, count = [], 0, 0
+    for policy_id, n in policies:
+        if n and count + n > start and count < start + API_PAGE_SIZE:
+            before = before if touched else count
+            touched.append(policy_id)
+        count += n
+    if not touched and number > 1:
         return None
-    ids = [pk for pk, _total in found]
-    count = found[0][1] if found else 0
+    ids = _page_ids(plan, touched, start - before) if touched else []
     return {
         **plan_head(plan),
         "count": count,
         "pages": max(1, -(-count // API_PAGE_SIZE)),
         "indicators": list(_Loaded(plan, ids).records()) if ids else [],
     }
+
+
+def _page_ids(plan, policy_ids: list[int], offset: int) -> list[int]:
+    """A page of ids from ``offset`` in these policies' indicators, in the plan's order.
+    Within one policy, PostgreSQL walks its projects in order (``project_summary_order``)
+    and stops at the page's end instead of sorting the plan."""
+    indicators = plan_indicators(plan).filter(project__basic_policy_id__in=policy_ids)
+    if len(policy_ids) == 1:
+        indicators = indicators.order_by("project__summary_order", "order", "pk")
+    return list(indicators.values_list("pk", flat=True)[offset : offset + API_PAGE_SIZE])
 
 
 def json_chunks(plan, indicators, basic_policy=None) -> Iterator[str]:

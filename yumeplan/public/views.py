@@ -3,14 +3,15 @@
 from dataclasses import fields
 from urllib.parse import urlencode
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BooleanField, Exists, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from indicators import published
 from indicators.cache import last_changed_at
 from indicators.models import AchievementStatus, Indicator
-from indicators.paging import CountedPaginator
+from indicators.paging import StoredCountPaginator
 from indicators.statuses import StatusCounts, not_reported
 from policies.models import BasicPolicy, Department, Highlight, Measure, Plan, Project
 
@@ -63,18 +64,23 @@ def basic_policy_detail(request, slug, number):
     """A policy's measures, the achievement table of its main indicators (as the city's
     summary prints it, paged for a large plan) and its highlights."""
     policy = get_object_or_404(
-        BasicPolicy.objects.select_related("plan"), plan__slug=slug, number=number
+        BasicPolicy.objects.select_related("plan", "counts"), plan__slug=slug, number=number
     )
     plan = policy.plan
-    # Projects with a main indicator, or with none: the policy's own indicators, each
-    # read once into a hash (an EXISTS per project hashed every plan's indicators).
-    indicators = Indicator.objects.filter(project__basic_policy=policy).values("project_id")
-    projects = (
-        Project.objects.filter(basic_policy=policy)
-        .in_summary()
-        .filter(Q(pk__in=indicators.filter(is_main=True)) | ~Q(pk__in=indicators))
+    # Projects with a main indicator, or with none; as many as the policy's stored count
+    # says (no row: nothing to count). Whether a project is listed is a scalar subquery
+    # (its indicators, main first: true, false or none), which PostgreSQL asks per
+    # project as it walks the policy's projects in order and stops at the page's end;
+    # EXISTS or IN it would answer by hashing every indicator of the plan first.
+    first_is_main = Indicator.objects.filter(project=OuterRef("pk")).order_by("-is_main")
+    listed = Coalesce(
+        Subquery(first_is_main.values("is_main")[:1]), Value(True), output_field=BooleanField()
     )
-    page = CountedPaginator(projects, POLICY_PAGE_SIZE).get_page(request.GET.get("page"))
+    projects = (
+        Project.objects.filter(basic_policy=policy).in_summary().alias(listed=listed)
+    ).filter(listed=True)
+    count = policy.counts.summary_projects if hasattr(policy, "counts") else 0
+    page = StoredCountPaginator(projects, POLICY_PAGE_SIZE, count).get_page(request.GET.get("page"))
     indicators = (
         Indicator.objects.filter(project__in=list(page.object_list), is_main=True)
         .select_related("project__basic_policy__plan")
