@@ -387,6 +387,8 @@ class Actual(models.Model):
         verbose_name = _("実績")
         verbose_name_plural = _("実績")
         ordering = ["indicator", "fiscal_year"]
+        # The admin's fiscal-year filter asks, per year, whether an actual has it.
+        indexes = [models.Index(fields=["fiscal_year"], name="actual_year")]
         permissions = [
             ("review_actual", _("実績を承認・差し戻しできる")),
             ("publish_actual", _("実績を公表できる")),
