@@ -1,7 +1,8 @@
-"""A paginator that reads a page of a long list without counting the list separately."""
+"""Paginators that read a page of a long list without counting the list separately."""
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Window
+from django.utils.functional import cached_property
 
 # A larger page number is past the end of any list (and past the 64-bit OFFSET of SQL,
 # which PostgreSQL refuses): such a page is the last one, as with Paginator.
@@ -35,3 +36,46 @@ class CountedPaginator(Paginator):
         ids = [pk for pk, _length in found]
         loaded = {row.pk: row for row in self.object_list.filter(pk__in=ids)} if ids else {}
         return self._get_page([loaded[pk] for pk in ids], number, self)
+
+
+class WalkedPaginator(Paginator):
+    """Django's Paginator over a queryset of models whose length comes from ``count(limit)``
+    (a function reading few rows, e.g. stored counts) and whose pages' ids come in order from
+    ``walk(start, stop)`` (a query that stops after ``stop`` rows), then the page's objects
+    by id: three queries, none of which needs to read the whole list. A page past the end
+    is the last one, as with Paginator: ``count`` is read first, so no page number reaches
+    SQL unless it is a page of the list.
+
+    With ``count_limit``, ``count(limit)`` counts at most ``limit + 1`` rows (``None``:
+    all of them). A list longer than the limit then has ``more_than`` set to the limit
+    and ``count`` one more: its pages up to the limit and the one after are linked; a page
+    past the limit is asked for a full count (read then)."""
+
+    more_than = None
+
+    def __init__(self, object_list, per_page, *, count, walk, count_limit=None):
+        super().__init__(object_list, per_page)
+        self._count, self._walk, self._count_limit = count, walk, count_limit
+
+    @cached_property
+    def count(self):
+        counted = self._count(self._count_limit)
+        if self._count_limit is not None and counted > self._count_limit:
+            self.more_than = self._count_limit
+        return counted
+
+    def get_page(self, number):
+        try:
+            asked = int(number)
+        except (TypeError, ValueError):
+            asked = 1
+        if self._count_limit is not None and asked * self.per_page > self._count_limit:
+            self._count_limit = None  # a page past the limit: its list counted in full
+        return super().get_page(number)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        start = (number - 1) * self.per_page
+        ids = self._walk(start, start + self.per_page)
+        loaded = {row.pk: row for row in self.object_list.filter(pk__in=ids)} if ids else {}
+        return self._get_page([loaded[pk] for pk in ids if pk in loaded], number, self)

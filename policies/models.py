@@ -343,6 +343,8 @@ class Project(models.Model):
         verbose_name = _("事業")
         verbose_name_plural = _("事業")
         ordering = ["basic_policy", "summary_order", "number"]
+        # Staff lists walk a policy's projects in number order (indicators.plan_lists).
+        indexes = [models.Index(fields=["basic_policy", "number"], name="project_policy_number")]
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "number"],
