@@ -12,6 +12,7 @@ from policies.admin_filters import DepartmentFilter
 from policies.models import Plan, Project
 
 from .admin_entry import ActualEntryMixin
+from .admin_lists import CountedOnceChangeList, FiscalYearFilter
 from .admin_plan_io import PlanWorkbookMixin
 from .admin_summary_import import PlanSummaryImportMixin
 from .admin_uploads import ActualUploadMixin
@@ -155,7 +156,7 @@ class ActualAdmin(
         "published_display",
     ]
     list_filter = [
-        "fiscal_year",
+        ("fiscal_year", FiscalYearFilter),
         "state",
         ("indicator__project__department", DepartmentFilter),
         "indicator__project__plan",
@@ -198,6 +199,9 @@ class ActualAdmin(
         "published_note",
     ]
     actions = ["submit_selected", "approve_selected", "return_selected", "publish_selected"]
+
+    def get_changelist(self, request, **kwargs):
+        return CountedOnceChangeList
 
     @admin.display(description=_("担当課"), ordering="indicator__project__department")
     def department(self, obj):

@@ -387,6 +387,16 @@ class Actual(models.Model):
         verbose_name = _("実績")
         verbose_name_plural = _("実績")
         ordering = ["indicator", "fiscal_year"]
+        indexes = [
+            # The admin's fiscal-year filter asks, per year, whether an actual has it.
+            models.Index(fields=["fiscal_year"], name="actual_year"),
+            # The review queue: a year's submitted figures, of an indicator or all of them.
+            models.Index(
+                fields=["fiscal_year", "indicator"],
+                condition=Q(state=ActualState.SUBMITTED),
+                name="actual_submitted",
+            ),
+        ]
         permissions = [
             ("review_actual", _("実績を承認・差し戻しできる")),
             ("publish_actual", _("実績を公表できる")),

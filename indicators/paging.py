@@ -1,7 +1,8 @@
-"""A paginator that reads a page of a long list without counting the list separately."""
+"""Paginators that read a page of a long list without counting the list separately."""
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Window
+from django.utils.functional import cached_property
 
 # A larger page number is past the end of any list (and past the 64-bit OFFSET of SQL,
 # which PostgreSQL refuses): such a page is the last one, as with Paginator.
@@ -46,3 +47,27 @@ class StoredCountPaginator(Paginator):
     def __init__(self, object_list, per_page, count: int):
         super().__init__(object_list, per_page)
         self.__dict__["count"] = count  # count is a cached_property
+
+
+class WalkedPaginator(Paginator):
+    """Django's Paginator over a queryset of models whose length comes from ``count()`` (a
+    function reading few rows: stored counts) and whose pages' ids come in order from
+    ``walk(start, stop)`` (a query that stops after ``stop`` rows), then the page's objects
+    by id: three queries, none of which needs to read the whole list. A page past the end
+    is the last one, as with Paginator: ``count`` is read first, so no page number reaches
+    SQL unless it is a page of the list."""
+
+    def __init__(self, object_list, per_page, *, count, walk):
+        super().__init__(object_list, per_page)
+        self._count, self._walk = count, walk
+
+    @cached_property
+    def count(self):
+        return self._count()
+
+    def page(self, number):
+        number = self.validate_number(number)
+        start = (number - 1) * self.per_page
+        ids = self._walk(start, start + self.per_page)
+        loaded = {row.pk: row for row in self.object_list.filter(pk__in=ids)} if ids else {}
+        return self._get_page([loaded[pk] for pk in ids if pk in loaded], number, self)

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods
 from policies import roles
 from policies.models import Plan, Project, ReportingYear
 
-from . import file_limits, reports
+from . import file_limits, plan_lists, reports
 from .models import Actual, ActualState, Indicator
 from .paging import CountedPaginator
 from .services import carry_over as carry_over_service
@@ -58,7 +58,12 @@ SUMMARY_PAGE_SIZE = 200  # projects of the summary per page
 def _page(request, items, size: int, query: str = "") -> dict:
     """One page of ``items`` (an ordered queryset) and what the pagination include needs;
     ``query`` is the rest of the query string its links keep."""
-    page = CountedPaginator(items, size).get_page(request.GET.get("page"))
+    return _paginated(request, CountedPaginator(items, size), query)
+
+
+def _paginated(request, paginator, query: str = "") -> dict:
+    """The asked page of ``paginator`` and what the pagination include needs."""
+    page = paginator.get_page(request.GET.get("page"))
     return {
         "page": page,
         "page_links": page.paginator.get_elided_page_range(page.number),
@@ -196,8 +201,8 @@ def review_queue(request, slug, year):
                 to_attr="earlier",
             )
         )
-        .order_by("indicator__project__basic_policy__number", "indicator__project__number", "pk")
     )
+    paginator = plan_lists.submitted_actuals(plan, year, actuals, PAGE_SIZE)
     return render(
         request,
         "indicators/staff/review_queue.html",
@@ -207,7 +212,7 @@ def review_queue(request, slug, year):
             year,
             _("承認待ちの実績"),
             "staff:review_queue",
-            **_page(request, actuals, PAGE_SIZE),
+            **_paginated(request, paginator),
         ),
     )
 
@@ -358,10 +363,8 @@ def carry_over(request, slug, year):
     if request.method == "POST":
         _carry_over(request, plan, successor)
         return redirect(request.get_full_path())
-    indicators = (
-        Indicator.objects.filter(project__plan=plan)
-        .select_related("project", "carried_over_to__project")
-        .order_by("project__basic_policy__number", "project__number", "order", "pk")
+    indicators = Indicator.objects.filter(project__plan=plan).select_related(
+        "project", "carried_over_to__project"
     )
     # The successor's project numbers as suggestions for every row's field, unless there
     # are so many that the list would outweigh the page (a field takes any number).
@@ -381,6 +384,6 @@ def carry_over(request, slug, year):
             "staff:carry_over",
             successor=successor,
             projects=projects if len(projects) <= CARRY_OVER_CHOICES else [],
-            **_page(request, indicators, PAGE_SIZE),
+            **_paginated(request, plan_lists.plan_indicators(plan, indicators, PAGE_SIZE)),
         ),
     )

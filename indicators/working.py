@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Q
+from django.db.models import Q, Sum
 
 from .models import WorkingSummary
 from .statuses import StatusCounts, StatusReader
@@ -100,3 +100,9 @@ def state_counts(plan, fiscal_year: int) -> dict[int | None, dict[str, int]]:
     for group, n in indicators.items():
         counts[group[2]]["indicators"] += n
     return counts
+
+
+def submitted_count(plan, fiscal_year: int) -> int:
+    """The plan's figures of the year waiting for review (submitted): one query."""
+    rows = WorkingSummary.objects.filter(basic_policy__plan=plan, fiscal_year=fiscal_year)
+    return rows.aggregate(n=Sum("submitted"))["n"] or 0

@@ -349,6 +349,8 @@ class Project(models.Model):
             models.Index(
                 fields=["basic_policy", "summary_order", "id"], name="project_summary_order"
             ),
+            # Staff lists walk a policy's projects in number order (indicators.plan_lists).
+            models.Index(fields=["basic_policy", "number"], name="project_policy_number"),
         ]
         constraints = [
             models.UniqueConstraint(

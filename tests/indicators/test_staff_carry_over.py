@@ -81,9 +81,10 @@ def test_carry_over_page(client, plans, make_user, django_assert_num_queries):
     client.force_login(make_user("planner"))
     url = reverse("staff:carry_over", args=[old.slug, 2024])
     source, other = Indicator.objects.filter(project__plan=old).order_by("pk")
-    # 10 (the ids of a page of indicators with their count, then the page), the second
-    # factor's device and the session's sliding expiry (3 to save it)
-    with django_assert_num_queries(14):
+    # 11 (the plan's indicator count from its policies' stored summaries, the ids of a
+    # page of indicators, then the page), the second factor's device and the session's
+    # sliding expiry (3 to save it)
+    with django_assert_num_queries(15):
         html = client.get(url).content.decode()
     assert html.count('list="successor-projects"') == 2  # a field per indicator
     assert html.count(f'<option value="{project.number}">') == 1  # one shared list

@@ -194,15 +194,15 @@ def test_tracker_lists_a_departments_outstanding_indicators(client, plan, make_u
 # (departments when there are any), project totals, the ids of a page of the differences
 # with their count (and the page and their statuses when there are any); trajectory: the
 # same for the judgements behind their line; tracker: the year's stored working summaries
-# (indicators and figures per state), departments, + reporting year; review: the ids of a
-# page of actuals with their count, the page and their earlier years. Each includes 2 for the admin's header and app list
+# (indicators and figures per state), departments, + reporting year; review: the actuals
+# counted, the ids of a page of them, the page and their earlier years. Each includes 2 for the admin's header and app list
 # (the user's permissions), 1 for the second factor's device and 3 for the session's
 # sliding expiry (saved on every request).
 QUERIES = {
     "staff:dashboard": 15,
     "staff:trajectory": 11,
     "staff:tracker": 12,
-    "staff:review_queue": 13,
+    "staff:review_queue": 14,
 }
 
 
