@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from indicators import achievement, reports, staff_views, working
 from indicators.models import Actual, ActualState, Indicator, OfficialStatus
+from indicators.services import workflow
 from indicators.services.synthetic import END_YEAR, build_synthetic_plan
 from indicators.statuses import STATUS_FIELDS, not_reported
 
@@ -222,9 +223,12 @@ def test_carry_over_queries_do_not_grow(
         assert client.get(reverse("staff:carry_over", args=[plan.slug, 2024])).status_code == 200
 
 
-def test_review_queue_pages_and_returns_to_its_page(planner_client, build_plan, monkeypatch):
+def test_review_queue_pages_and_returns_to_its_page(
+    planner_client, build_plan, make_user, monkeypatch
+):
     plan = build_plan(projects_per_policy=3, policies=2, published=False)
-    Actual.objects.filter(fiscal_year=2024).update(state="submitted")
+    ids = Actual.objects.filter(fiscal_year=2024).values_list("pk", flat=True)
+    workflow.submit(user=make_user("planner"), actual_ids=list(ids))
     monkeypatch.setattr(staff_views, "PAGE_SIZE", 4)
     url = reverse("staff:review_queue", args=[plan.slug, 2024])
 
