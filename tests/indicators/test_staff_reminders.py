@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from indicators.models import Actual, ReminderLog
 from indicators.services.reminders import send_reminders
+from indicators.services.summaries import refresh_plan_summaries
 from policies.models import Department, ReportingYear
 
 DUE = datetime.date(2025, 5, 31)
@@ -30,6 +31,7 @@ def setup(build_plan, make_user):
     Actual.objects.filter(pk=first.pk).update(state="submitted")
     third.delete()
     Actual.objects.filter(indicator__project__department=hoiku).update(state="approved")
+    refresh_plan_summaries(plan.pk)  # the raw updates above bypass the services
     officer = make_user("officer", departments=[kosodate])
     officer.email = "officer@example.jp"
     officer.save()
@@ -82,6 +84,7 @@ def test_after_the_due_date_and_later_the_planners_are_copied(setup):
 
 def test_nothing_outstanding_means_no_mail(setup):
     Actual.objects.update(state="approved")
+    refresh_plan_summaries()
     _plan, kosodate = setup
     Actual.objects.create(
         indicator=kosodate.projects.get(number="102").indicators.get(),
