@@ -141,10 +141,12 @@ class StatusReader:
         """Whether an indicator (of the queryset this filters) has a status for the year:
         any status, or the status ``code``. A correlated EXISTS: one probe of the unique
         (indicator, year) index per indicator on either database, where an IN list made
-        SQLite probe every project for every id of the list."""
-        rows = Judgement.objects.filter(
-            self.visible, indicator=OuterRef("pk"), fiscal_year=fiscal_year
-        ).exclude(**{self.status: ""})
+        SQLite probe every project for every id of the list. (A row with a status is
+        visible on its path: no other condition, so that PostgreSQL can answer from the
+        index of year and status alone.)"""
+        rows = Judgement.objects.filter(indicator=OuterRef("pk"), fiscal_year=fiscal_year).exclude(
+            **{self.status: ""}
+        )
         if code:
             rows = rows.filter(**{self.status: code})
         return Exists(rows)
