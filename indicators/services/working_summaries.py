@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.apps import apps as installed_apps
-from django.db.models import Count
+from django.db.models import Count, FilteredRelation, Q
 
 STATUS_FIELDS = ("achieved", "mostly_achieved", "not_achieved")
 STATE_FIELDS = {  # a figure's state → the field that counts it
@@ -53,8 +53,12 @@ def write_working_summaries(
     policy_ids = sorted(set(policy_ids))
     if not policy_ids:
         return 0
-    only = {} if fiscal_years is None else {"fiscal_year__in": sorted(set(fiscal_years))}
-    rows = _counted(models, policy_ids, only)
+    if fiscal_years is None:
+        only = {}
+        rows = _counted(models, policy_ids)
+    else:
+        only = {"fiscal_year__in": sorted(set(fiscal_years))}
+        rows = _counted_in_years(models, policy_ids, only["fiscal_year__in"])
     summary = models["WorkingSummary"]
     summary.objects.filter(basic_policy_id__in=policy_ids, **only).delete()
     summary.objects.bulk_create(
@@ -77,8 +81,33 @@ def _grouped(queryset, *fields):
     )
 
 
-def _counted(models, policy_ids: list[int], only: dict) -> dict[tuple, dict]:
-    """The rows' fields keyed ((group), year): three GROUP BY queries and one of years."""
+def _counted_in_years(models, policy_ids: list[int], years: list[int]) -> dict[tuple, dict]:
+    """The rows' fields keyed ((group), year) for a writer of figures (a year or two): per
+    year, one pass over the policies' indicators, each with its judgement and its figure
+    of the year beside it (both unique per indicator and year), which counts the
+    indicators, their statuses and their figures' states at once."""
+    indicators = models["Indicator"].objects.filter(project__basic_policy_id__in=policy_ids)
+    rows: dict[tuple, dict] = {}
+    for year in years:
+        beside = indicators.annotate(
+            judged=FilteredRelation("judgements", condition=Q(judgements__fiscal_year=year)),
+            figure=FilteredRelation("actuals", condition=Q(actuals__fiscal_year=year)),
+        )
+        for *group, status, state, n in _grouped(beside, "judged__working_status", "figure__state"):
+            fields = rows.setdefault(
+                (tuple(group), year), {"indicators": 0, **dict.fromkeys(COUNTED, 0)}
+            )
+            fields["indicators"] += n
+            if status:
+                fields[status] += n
+            if state:
+                fields[STATE_FIELDS[state]] += n
+    return rows
+
+
+def _counted(models, policy_ids: list[int]) -> dict[tuple, dict]:
+    """The rows' fields keyed ((group), year), of every year: three GROUP BY queries and
+    one of the plans' years."""
     groups = {
         tuple(group): n
         for *group, n in _grouped(
@@ -93,20 +122,17 @@ def _counted(models, policy_ids: list[int], only: dict) -> dict[tuple, dict]:
             {"indicators": groups.get(group, 0), **dict.fromkeys(COUNTED, 0)},
         )
 
-    if only:
-        years = {policy_id: only["fiscal_year__in"] for policy_id in policy_ids}
-    else:
-        plans = models["BasicPolicy"].objects.filter(pk__in=policy_ids)
-        years = {
-            policy_id: range(start - 1, end + 1)
-            for policy_id, start, end in plans.values_list(
-                "pk", "plan__start_fiscal_year", "plan__end_fiscal_year"
-            )
-        }
+    plans = models["BasicPolicy"].objects.filter(pk__in=policy_ids)
+    years = {
+        policy_id: range(start - 1, end + 1)
+        for policy_id, start, end in plans.values_list(
+            "pk", "plan__start_fiscal_year", "plan__end_fiscal_year"
+        )
+    }
     for group in groups:
         for year in years.get(group[0], ()):
             row(group, year)
-    in_policies = {"indicator__project__basic_policy_id__in": policy_ids, **only}
+    in_policies = {"indicator__project__basic_policy_id__in": policy_ids}
     judged = models["Judgement"].objects.filter(**in_policies).exclude(working_status="")
     for *group, year, status, n in _grouped(judged, "fiscal_year", "working_status"):
         row(tuple(group), year)[status] = n

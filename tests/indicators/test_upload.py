@@ -225,9 +225,9 @@ def test_preview_and_confirm_queries_do_not_grow_with_rows(
         preview = imports.build_preview(user=planner, records=records)
     assert len(preview.rows) == size and not preview.errors
     # ... of which 5 count the policy's published summary again (indicators, statuses,
-    # figures; replace the year's row), and 5 its working summaries (indicators, statuses,
-    # figures' states; replace the year's rows).
-    with django_assert_max_num_queries(30):
+    # figures; replace the year's row), and 3 its working summaries (the indicators with
+    # their statuses and figures' states; replace the year's rows).
+    with django_assert_max_num_queries(28):
         imports.confirm(user=planner, records=records)
     assert Actual.objects.filter(fiscal_year=2023).count() == size
 

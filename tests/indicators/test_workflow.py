@@ -273,12 +273,12 @@ def test_save_drafts_uses_a_fixed_number_of_queries(
     # pks from the sequence and two COPYs (PostgreSQL: 11); the stored judgements
     # (definitions, actuals, official statuses, delete, insert); the policy's published
     # summary of the year (indicators, statuses, figures, delete, insert); its working
-    # summaries of the year (indicators, statuses, states, delete, insert)
-    with django_assert_max_num_queries(26):
+    # summaries of the year (indicators with their statuses and states, delete, insert)
+    with django_assert_max_num_queries(24):
         result = workflow.save_drafts(user=planner, fiscal_year=2023, entries=entries)
     assert result.created == 40
     entries = [DraftEntry(e.indicator_id, e.value + 1) for e in entries]
-    with django_assert_num_queries(22):  # the user's permissions and groups are cached now
+    with django_assert_num_queries(20):  # the user's permissions and groups are cached now
         result = workflow.save_drafts(user=planner, fiscal_year=2023, entries=entries)
     assert result.updated == 40
 
