@@ -584,6 +584,13 @@ class Judgement(models.Model):
                 fields=["fiscal_year", "published_status", "indicator"],
                 name="judgement_published_status",
             ),
+            # The dashboard's differences: the few judgements of a year with an official
+            # status, without reading the year's every row.
+            models.Index(
+                fields=["fiscal_year", "indicator"],
+                condition=~models.Q(official_status=""),
+                name="judgement_official",
+            ),
         ]
 
     def __str__(self):
