@@ -27,14 +27,28 @@ STATUS_CODES = ("achieved", "mostly_achieved", "not_achieved")
 Group = tuple[int, int | None, int | None]  # (basic policy, measure, department) ids
 
 
-def _summaries(plan, existing_in: int, fiscal_years: set[int]):
+def _summaries(plan, existing_in: int, fiscal_years: set[int], *counted: str):
     """The summary rows of the indicators that exist in ``existing_in`` (their project
-    was there from the start or added by then), of some years and of the plan's first."""
-    return WorkingSummary.objects.filter(
-        Q(fiscal_year_added__isnull=True) | Q(fiscal_year_added__lte=existing_in),
-        basic_policy__plan=plan,
-        fiscal_year__in={plan.start_fiscal_year, *fiscal_years},
-    ).order_by()
+    was there from the start or added by then), of some years and of the plan's first:
+    their group (policy, measure, department, year added), year, indicators and
+    ``counted`` fields."""
+    return (
+        WorkingSummary.objects.filter(
+            Q(fiscal_year_added__isnull=True) | Q(fiscal_year_added__lte=existing_in),
+            basic_policy__plan=plan,
+            fiscal_year__in={plan.start_fiscal_year, *fiscal_years},
+        )
+        .order_by()
+        .values_list(
+            "basic_policy_id",
+            "measure_id",
+            "department_id",
+            "fiscal_year_added",
+            "fiscal_year",
+            "indicators",
+            *counted,
+        )
+    )
 
 
 def year_counts(
@@ -47,17 +61,7 @@ def year_counts(
     fiscal_years = set(fiscal_years)
     counts: dict[Group, dict[int, StatusCounts]] = defaultdict(lambda: defaultdict(StatusCounts))
     indicators: dict[tuple, int] = {}
-    rows = _summaries(plan, existing_in, fiscal_years).values_list(
-        "basic_policy_id",
-        "measure_id",
-        "department_id",
-        "fiscal_year_added",
-        "fiscal_year",
-        "indicators",
-        "achieved",
-        "mostly_achieved",
-        "not_achieved",
-    )
+    rows = _summaries(plan, existing_in, fiscal_years, *STATUS_CODES)
     for policy, measure, department, added, year, n, *statuses in rows:
         group = (policy, measure, department)
         indicators[(group, added)] = n
@@ -79,17 +83,7 @@ def state_counts(plan, fiscal_year: int) -> dict[int | None, dict[str, int]]:
         lambda: {"indicators": 0, "draft": 0, "submitted": 0, "approved": 0}
     )
     indicators: dict[tuple, int] = {}
-    rows = _summaries(plan, fiscal_year, {fiscal_year}).values_list(
-        "basic_policy_id",
-        "measure_id",
-        "department_id",
-        "fiscal_year_added",
-        "fiscal_year",
-        "indicators",
-        "draft",
-        "submitted",
-        "approved",
-    )
+    rows = _summaries(plan, fiscal_year, {fiscal_year}, "draft", "submitted", "approved")
     for *group, year, n, draft, submitted, approved in rows:
         indicators[tuple(group)] = n
         if year == fiscal_year:
