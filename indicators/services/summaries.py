@@ -23,7 +23,7 @@ from django.db.models import Count, Max, Q
 
 from policies.models import BasicPolicy
 
-from .working_summaries import refresh_working_summaries
+from .working_summaries import counted_models, refresh_working_summaries
 
 STATUS_FIELDS = ("achieved", "mostly_achieved", "not_achieved")
 
@@ -33,16 +33,7 @@ def write_summaries(apps, policy_ids: Iterable[int], fiscal_years: Iterable[int]
     year with a judgement) or only of ``fiscal_years`` (a writer of figures: indicators
     are added, moved and deleted one at a time, and those refresh every year); ``apps`` is
     the app registry (a migration passes its historical one). Returns the rows written."""
-    models = {
-        name: apps.get_model(app, name)
-        for app, name in [
-            ("indicators", "PublishedSummary"),
-            ("indicators", "Indicator"),
-            ("indicators", "Judgement"),
-            ("indicators", "Actual"),
-            ("policies", "BasicPolicy"),
-        ]
-    }
+    models = counted_models(apps, "PublishedSummary")
     policy_ids = sorted(set(policy_ids))
     if not policy_ids:
         return 0

@@ -33,6 +33,13 @@ COUNTED = (*STATUS_FIELDS, "draft", "submitted", "approved")
 GROUP = ("basic_policy_id", "measure_id", "department_id", "fiscal_year_added")
 
 
+def counted_models(apps, summary: str) -> dict:
+    """The models a summary writer counts from, and its own (``summary``), by name, from
+    ``apps`` (the app registry, or a migration's historical one)."""
+    names = [("indicators", name) for name in (summary, "Indicator", "Judgement", "Actual")]
+    return {name: apps.get_model(app, name) for app, name in [*names, ("policies", "BasicPolicy")]}
+
+
 def write_working_summaries(
     apps, policy_ids: Iterable[int], fiscal_years: Iterable[int] | None = None
 ) -> int:
@@ -40,16 +47,7 @@ def write_working_summaries(
     years, the one before them, and any year with a judgement or figure) or only of
     ``fiscal_years``; ``apps`` is the app registry (a migration passes its historical one).
     Returns the rows written."""
-    models = {
-        name: apps.get_model(app, name)
-        for app, name in [
-            ("indicators", "WorkingSummary"),
-            ("indicators", "Indicator"),
-            ("indicators", "Judgement"),
-            ("indicators", "Actual"),
-            ("policies", "BasicPolicy"),
-        ]
-    }
+    models = counted_models(apps, "WorkingSummary")
     policy_ids = sorted(set(policy_ids))
     if not policy_ids:
         return 0
