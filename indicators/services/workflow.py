@@ -349,8 +349,6 @@ def _require_state(actuals: Iterable[Actual], states: set[str], action: str) -> 
 
 
 def _save(actuals: list[Actual], fields: list[str], user, reason: str) -> None:
-    """Write a transition of figures (loaded by ``_lock``): their state moved, so the
-    working summaries of their policies and years are counted again."""
     for actual in actuals:
         actual.version += 1
     _update_with_history(
@@ -359,6 +357,13 @@ def _save(actuals: list[Actual], fields: list[str], user, reason: str) -> None:
         user=user,
         reason=reason,
     )
+
+
+def _save_transition(actuals: list[Actual], fields: list[str], user, reason: str) -> None:
+    """Write a transition that judges nothing again (submit, approve, return): the
+    figures' state moved, so their policies' working summaries of their years are counted
+    again. (A publication judges its figures again, which counts them.)"""
+    _save(actuals, fields, user, reason)
     refresh_working_summaries(
         {actual.indicator.project.basic_policy_id for actual in actuals},
         {actual.fiscal_year for actual in actuals},
@@ -397,7 +402,7 @@ def submit(*, user, actual_ids: Iterable[int]) -> int:
         for actual in actuals:
             actual.state = ActualState.SUBMITTED
             actual.submitted_by, actual.submitted_at = user, now
-        _save(actuals, ["submitted_by", "submitted_at"], user, _("提出"))
+        _save_transition(actuals, ["submitted_by", "submitted_at"], user, _("提出"))
     return len(actuals)
 
 
@@ -440,7 +445,7 @@ def approve(*, user, actual_ids: Iterable[int]) -> int:
             actual.state = ActualState.APPROVED
             actual.approved_by, actual.approved_at = user, now
             actual.review_comment = ""
-        _save(actuals, ["approved_by", "approved_at", "review_comment"], user, _("承認"))
+        _save_transition(actuals, ["approved_by", "approved_at", "review_comment"], user, _("承認"))
     return len(actuals)
 
 
@@ -460,7 +465,9 @@ def return_to_officer(*, user, actual_ids: Iterable[int], comment: str) -> int:
             actual.state = ActualState.RETURNED
             actual.review_comment = comment
             actual.approved_by = actual.approved_at = None
-        _save(actuals, ["review_comment", "approved_by", "approved_at"], user, _("差し戻し"))
+        _save_transition(
+            actuals, ["review_comment", "approved_by", "approved_at"], user, _("差し戻し")
+        )
         notifications.notify_returned_after_commit(
             [a.pk for a in actuals], comment=comment, returned_by=user
         )
