@@ -578,12 +578,6 @@ class Judgement(models.Model):
         ]
         indexes = [
             models.Index(fields=["fiscal_year", "indicator"], name="judgement_year"),
-            # The search's status filter: a year's judgements of one published status,
-            # without reading the year's every row (their reasons make them wide).
-            models.Index(
-                fields=["fiscal_year", "published_status", "indicator"],
-                name="judgement_published_status",
-            ),
             # The dashboard's differences: the few judgements of a year with an official
             # status, without reading the year's every row.
             models.Index(
@@ -705,6 +699,75 @@ class PolicyCounts(models.Model):
 
     def __str__(self):
         return str(self.basic_policy_id)
+
+
+# The plan's order of search results: policy, the summary table's order (projects outside
+# it after, by number), project, indicator (a project without one has indicator_order -1).
+SEARCH_ORDER = (
+    "policy_number",
+    "summary_order",
+    "project_number",
+    "project",
+    "indicator_order",
+    "indicator",
+)
+
+
+class SearchEntry(models.Model):
+    """One result of a plan's public search, stored: an indicator, or a project that has
+    none, with the text its words are looked for in, what it is filtered by, its published
+    status in the plan's target year and its place in the plan's order.
+
+    Kept by ``indicators.services.search_entries`` in the same transaction as what it
+    copies: a project's or indicator's save or delete (``indicators.signals``), a stored
+    judgement (``refresh_judgements``) and the plan-wide refreshes (an import, a generated
+    plan, a recompute, the plan's years). The search then reads one table walked in the
+    plan's order, with no join, so that it costs about the same at any size of plan;
+    ``measure_id`` and ``department_id`` are plain numbers, as in ``WorkingSummary``.
+    """
+
+    plan = models.ForeignKey(
+        "policies.Plan",
+        verbose_name=_("計画"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # the indexes below begin with it
+    )
+    project = models.ForeignKey(
+        "policies.Project", verbose_name=_("事業"), on_delete=models.CASCADE, related_name="+"
+    )
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("指標"),
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+        help_text=_("空欄は指標のない事業"),
+    )
+    policy_number = models.PositiveSmallIntegerField(_("基本方針の番号"))
+    measure_id = models.BigIntegerField(_("基本施策"), null=True)
+    department_id = models.BigIntegerField(_("担当課"), null=True)
+    summary_order = models.PositiveIntegerField(_("総括表の順"), null=True)
+    project_number = models.CharField(_("事業番号"), max_length=20)
+    indicator_order = models.IntegerField(_("指標の順"), help_text=_("指標のない事業は -1"))
+    fiscal_year = models.PositiveSmallIntegerField(_("目標年度"))
+    published_status = models.CharField(_("公表中の判定"), max_length=20, blank=True)
+    text = models.TextField(
+        _("検索する文字列"), help_text=_("事業番号・事業名・指標名（NFKC 正規化、小文字）")
+    )
+
+    class Meta:
+        verbose_name = _("検索の索引")
+        verbose_name_plural = _("検索の索引")
+        indexes = [
+            models.Index(fields=["plan", *SEARCH_ORDER], name="search_entry_plan_order"),
+            models.Index(
+                fields=["plan", "published_status", *SEARCH_ORDER], name="search_entry_status"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project_number} {self.indicator_id or ''}".strip()
 
 
 class ReminderLog(models.Model):

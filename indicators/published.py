@@ -9,14 +9,13 @@ from collections import defaultdict
 
 from django.db.models import Max
 
-from .models import Actual, PublishedSummary
+from .models import Actual, PublishedSummary, SearchEntry
 from .statuses import StatusCounts, StatusReader
 
 _reader = StatusReader("published")
 
 judgements = _reader.judgements
 statuses = _reader.statuses
-judged = _reader.judged
 status_for = _reader.status_for
 achievement_rows = _reader.achievement_rows
 
@@ -24,6 +23,12 @@ achievement_rows = _reader.achievement_rows
 def published_actuals(indicator_ids):
     """The published actuals of these indicators (for their notes and corrections)."""
     return Actual.objects.published().filter(indicator_id__in=indicator_ids)
+
+
+def search_entries(plan):
+    """The plan's public search results (``SearchEntry``: their statuses are published
+    ones, of the plan's target year), unordered."""
+    return SearchEntry.objects.filter(plan=plan)
 
 
 # What the plan page and the open data say of a whole plan or policy come from its stored

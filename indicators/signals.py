@@ -1,5 +1,5 @@
-"""Keep what the public sees, the stored judgements and the published and working summaries in step
-with single saves and deletes.
+"""Keep what the public sees, the stored judgements, the published and working summaries
+and the search entries in step with single saves and deletes.
 
 Covers edits in the admin, the shell and fixtures. The services that write in bulk (the
 workflow, imports) send no signals and call ``bump_public_cache`` and
@@ -18,6 +18,7 @@ from policies.models import BasicPolicy, Department, Highlight, Measure, Plan, P
 
 from .cache import bump_public_cache
 from .models import Actual, Indicator, OfficialStatus
+from .services import search_entries
 from .services.judgements import refresh_judgements, refresh_plan_judgements
 from .services.summaries import (
     refresh_plan_summaries,
@@ -42,9 +43,9 @@ GROUPED_FIELDS = ("measure_id", "department_id", "fiscal_year_added")
 # Fields whose change moves what a plan's judgements or summaries count, read before a save.
 COUNTED_FIELDS = {
     Plan: ("achievement_threshold", "start_fiscal_year", "end_fiscal_year"),
-    BasicPolicy: ("plan_id",),
+    BasicPolicy: ("plan_id", "number"),
     Project: ("basic_policy_id", "summary_order", *GROUPED_FIELDS),
-    Indicator: ("project__basic_policy_id",),
+    Indicator: ("project_id", "project__basic_policy_id"),
 }
 
 
@@ -103,6 +104,11 @@ def basic_policy_saved(sender, instance, created, **kwargs):
     previous = instance._previous
     if previous and previous["plan_id"] != instance.plan_id:
         refresh_summaries([instance.pk])  # another plan's years
+    if previous and (previous["plan_id"], previous["number"]) != (
+        instance.plan_id,
+        instance.number,
+    ):
+        search_entries.refresh_policies([instance.pk])  # renumbered, or in another plan
 
 
 def project_saved(sender, instance, created, **kwargs):
@@ -121,6 +127,20 @@ def measure_deleted(sender, instance, **kwargs):
     """Its projects are left without a measure: their indicators count in another group."""
     if _started_here(sender, kwargs):  # not when its policy or plan goes too
         refresh_working_summaries([instance.basic_policy_id])
+        search_entries.clear_measure(instance.pk)
+
+
+def search_entry_changed(sender, instance, **kwargs):
+    """What the search finds of a project: its own fields, its indicators' names and order,
+    whether it has any. Runs after the judgements' handlers (their statuses are read)."""
+    if sender is Project:
+        search_entries.refresh_projects([instance.pk])
+        return
+    if kwargs.get("signal") is post_delete and not _started_here(sender, kwargs):
+        return  # its project goes too, or is written where the delete started
+    previous = getattr(instance, "_previous", None)
+    moved_from = [previous["project_id"]] if previous and previous["project_id"] else []
+    search_entries.refresh_projects([instance.project_id, *moved_from])
 
 
 def project_deleted(sender, instance, **kwargs):
@@ -145,3 +165,7 @@ def connect():
     post_save.connect(project_saved, sender=Project, dispatch_uid="yumeplan-project-moved")
     post_delete.connect(project_deleted, sender=Project, dispatch_uid="yumeplan-project-deleted")
     post_delete.connect(measure_deleted, sender=Measure, dispatch_uid="yumeplan-measure-deleted")
+    post_save.connect(search_entry_changed, sender=Project, dispatch_uid="yumeplan-search-project")
+    for signal in (post_save, post_delete):
+        uid = f"yumeplan-search-indicator-{'save' if signal is post_save else 'delete'}"
+        signal.connect(search_entry_changed, sender=Indicator, dispatch_uid=uid)

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils.translation import get_language
 
 from . import achievement
@@ -136,20 +136,6 @@ class StatusReader:
         return Judgement.objects.filter(
             self.visible, indicator__project__plan=plan, fiscal_year__in=list(fiscal_years)
         )
-
-    def judged(self, fiscal_year: int, code: str | None = None) -> Exists:
-        """Whether an indicator (of the queryset this filters) has a status for the year:
-        any status, or the status ``code``. A correlated EXISTS: one probe of the unique
-        (indicator, year) index per indicator on either database, where an IN list made
-        SQLite probe every project for every id of the list. (A row with a status is
-        visible on its path: no other condition, so that PostgreSQL can answer from the
-        index of year and status alone.)"""
-        rows = Judgement.objects.filter(indicator=OuterRef("pk"), fiscal_year=fiscal_year).exclude(
-            **{self.status: ""}
-        )
-        if code:
-            rows = rows.filter(**{self.status: code})
-        return Exists(rows)
 
     def statuses(
         self, indicators: Iterable[Indicator], fiscal_years: Iterable[int]

@@ -26,7 +26,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 
 from indicators import achievement
 from indicators.models import Actual, Indicator, Judgement, OfficialStatus
-from indicators.services import bulk, summaries
+from indicators.services import bulk, search_entries, summaries
 
 CHUNK = 2000
 
@@ -47,10 +47,12 @@ DEFINITION_FIELDS = (
 
 class Written(NamedTuple):
     """What a write of judgements did: its indicators' judgements (in the years written),
-    and the policies of the indicators."""
+    the policies of the indicators, and the indicators whose published status changed in
+    some year (what the public sees moved)."""
 
     rows: int
     policy_ids: set[int]
+    published_changed: set[int]
 
 
 # The stored columns of a judgement besides its indicator and year, in the order of the
@@ -69,6 +71,7 @@ COLUMNS = (
     "published_reason",
     "published_reason_en",
 )
+PUBLISHED = COLUMNS.index("published_status")
 NO_JUDGEMENT = ("", "", "", "")
 # A status as stored ("" for none); a dictionary, where reading ``.value`` of an enum
 # member is a descriptor call per judgement.
@@ -174,10 +177,14 @@ def _fresh(actual_model, official_model, definitions: dict, chunk: list, only: d
     }
 
 
-def _write_changes(judgement_model, fresh: dict, stored: dict) -> None:
+def _write_changes(judgement_model, fresh: dict, stored: dict) -> set[int]:
     """Make the stored rows ({(indicator, year): (pk, columns)}) those of ``fresh``:
-    insert the new ones, update the changed ones, delete those with nothing to judge."""
+    insert the new ones, update the changed ones, delete those with nothing to judge.
+    Returns the indicators whose published status changed."""
     gone = [pk for key, (pk, _columns) in stored.items() if key not in fresh]
+    published = {
+        key[0] for key, (_pk, columns) in stored.items() if columns[PUBLISHED] and key not in fresh
+    }
     new, changed = [], []
     for key, columns in fresh.items():
         old = stored.get(key)
@@ -185,12 +192,15 @@ def _write_changes(judgement_model, fresh: dict, stored: dict) -> None:
             new.append((*key, *columns))
         elif old[1] != columns:
             changed.append((old[0], *columns))
+        if (old[1][PUBLISHED] if old else "") != columns[PUBLISHED]:
+            published.add(key[0])
     for start in range(0, len(gone), CHUNK):
         judgement_model.objects.filter(pk__any_of=gone[start : start + CHUNK]).delete()
     # Without model instances and bulk_create's or bulk_update's per-value SQL: a
     # publication of 10,000 figures rewrites 10,000 judgements (bulk_create took 20 s).
     bulk.update_rows(judgement_model, COLUMNS, changed)
     bulk.insert_rows(judgement_model, ("indicator_id", "fiscal_year", *COLUMNS), new)
+    return published
 
 
 def _chunk_size(years: list[int] | None) -> int:
@@ -213,6 +223,7 @@ def write_judgements(
     definitions = {row["pk"]: row for row in indicators.order_by("pk").values(*DEFINITION_FIELDS)}
     ids = list(definitions)
     written = 0
+    published: set[int] = set()
     policy_ids = {row["project__basic_policy_id"] for row in definitions.values()}
     size = _chunk_size(only.get("fiscal_year__in"))
     for start in range(0, len(ids), size):
@@ -224,9 +235,9 @@ def write_judgements(
                 judgement_model, chunk, only, "indicator_id", "fiscal_year", "pk", *COLUMNS
             )
         }
-        _write_changes(judgement_model, fresh, stored)
+        published |= _write_changes(judgement_model, fresh, stored)
         written += len(fresh)
-    return Written(written, policy_ids)
+    return Written(written, policy_ids, published)
 
 
 def refresh_judgements(
@@ -243,12 +254,15 @@ def refresh_judgements(
     years = None if fiscal_years is None else set(fiscal_years)
     written = 0
     policy_ids: set[int] = set()
+    published: set[int] = set()
     for id_chunk in bulk.id_chunks(ids):  # one on PostgreSQL: write_judgements chunks
         indicators = Indicator.objects.filter(pk__any_of=id_chunk)
         chunk = write_judgements(Judgement, Actual, OfficialStatus, indicators, years)
         written += chunk.rows
         policy_ids |= chunk.policy_ids
+        published |= chunk.published_changed
     summaries.refresh_summaries(policy_ids, years)
+    search_entries.refresh_statuses(published)  # a draft or a submission moves none
     return written
 
 

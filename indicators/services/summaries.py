@@ -23,6 +23,7 @@ from django.db.models import Count, Max, Q
 
 from policies.models import BasicPolicy
 
+from .search_entries import refresh_plans
 from .working_summaries import counted_models, refresh_working_summaries
 
 STATUS_FIELDS = ("achieved", "mostly_achieved", "not_achieved")
@@ -185,8 +186,10 @@ def refresh_policy_counts(policy_ids: Iterable[int]):
 
 
 def refresh_plan_summaries(plan_id: int | None = None):
-    """Count again every summary of a plan (of every plan when ``plan_id`` is None)."""
+    """Count again every summary of a plan (of every plan when ``plan_id`` is None), and
+    write its search entries again (a plan-wide change: an import, a recompute, its years)."""
     policies = BasicPolicy.objects.all()
     if plan_id is not None:
         policies = policies.filter(plan_id=plan_id)
+    refresh_plans(plan_id)
     return refresh_summaries(list(policies.values_list("pk", flat=True)))

@@ -24,8 +24,9 @@ FIXTURE_SLUG = "kanazawa-yumeplan-2020"
 # judgements (read the inputs, replace the rows), the published summaries (the policies
 # judged, their years, three counts, replace the rows), the working summaries (their
 # years, three counts, replace the rows), the policies' stored counts (two counts,
-# replace the rows), the version.
-QUERIES = 44
+# replace the rows), the search entries (delete, read indicators and bare projects,
+# insert), the version.
+QUERIES = 48
 
 
 def seed_lines(seed: Path) -> list[list[str]]:

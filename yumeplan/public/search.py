@@ -1,9 +1,10 @@
 """The plan search: every project and indicator of a plan, filtered in SQL, paged.
 
-A result is an indicator, or a project with no indicator. ``matching_page`` sorts and
-counts the matches in the database and reads one page of their sort keys (so that a plan
-of 50,000 indicators pages in the time of one scan); ``page_rows`` loads that page's
-objects.
+A result is an indicator, or a project with no indicator: a stored ``SearchEntry``
+(``indicators.services.search_entries``). ``matching_page`` filters, counts and sorts the
+plan's entries in one query of one table, walked in the plan's order (so that a plan of
+50,000 indicators pages in the time of one pass over its matches), and reads one page of
+their keys; ``page_rows`` loads that page's objects.
 """
 
 from __future__ import annotations
@@ -12,33 +13,23 @@ from dataclasses import dataclass, fields
 from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
-from django.db import connections
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
+from django.db.models import Count, F, Q, Window
 
 from indicators import published
-from indicators.models import Indicator
+from indicators.models import SEARCH_ORDER, Indicator
 from indicators.paging import MAX_PAGE_NUMBER
+from indicators.services.search_entries import search_words
 from indicators.statuses import AchievementRow, not_reported
 from policies.models import Project
 
 NOT_REPORTED = "none"
-TEXT_FIELDS = ("number", "name", "name_en")
 
 
 class Key(NamedTuple):
-    """A match, by what sorts it in the plan's order (a project without an indicator has
-    indicator_order -1 and indicator_id None)."""
+    """A match: a project and its indicator (None for a project without one)."""
 
-    policy_number: int
-    unlisted: int  # 1 for a project outside the summary table: after those in it
-    summary_order: int | None
-    project_number: str
     project_id: int
-    indicator_order: int
     indicator_id: int | None
-
-
-KEY_COLUMNS = Key._fields
 
 
 @dataclass(frozen=True)
@@ -65,18 +56,7 @@ class Filters:
 
     @property
     def words(self) -> list[str]:
-        return self.q.casefold().split()
-
-
-def _project_filters(filters: Filters, prefix: str) -> Q:
-    condition = Q()
-    if filters.policy:
-        condition &= Q(**{f"{prefix}basic_policy__number": _number(filters.policy)})
-    if filters.measure:
-        condition &= Q(**{f"{prefix}measure_id": _number(filters.measure)})
-    if filters.department:
-        condition &= Q(**{f"{prefix}department_id": _number(filters.department)})
-    return condition
+        return search_words(self.q)
 
 
 def _number(text: str) -> int:
@@ -84,88 +64,43 @@ def _number(text: str) -> int:
     return int(text) if text.isdecimal() and len(text) < 10 else 0
 
 
-def _words(filters: Filters, project_prefix: str, own_fields=()) -> Q:
+def _conditions(filters: Filters) -> Q:
     condition = Q()
+    if filters.policy:
+        condition &= Q(policy_number=_number(filters.policy))
+    if filters.measure:
+        condition &= Q(measure_id=_number(filters.measure))
+    if filters.department:
+        condition &= Q(department_id=_number(filters.department))
+    if filters.status == NOT_REPORTED:  # a project without an indicator has no status
+        condition &= Q(published_status="")
+    elif filters.status:
+        condition &= Q(published_status=filters.status)
     for word in filters.words:
-        matches = Q()
-        for name in TEXT_FIELDS:
-            matches |= Q(**{f"{project_prefix}{name}__icontains": word})
-        for name in own_fields:
-            matches |= Q(**{f"{name}__icontains": word})
-        condition &= matches
+        condition &= Q(text__contains=word)  # both sides normalised: a plain LIKE
     return condition
 
 
-def _indicator_keys(plan, filters: Filters):
-    """The sort keys of the matching indicators (see ``KEY_COLUMNS``)."""
-    year = plan.target_fiscal_year
-    rows = Indicator.objects.filter(
-        _project_filters(filters, "project__"),
-        _words(filters, "project__", ("name", "name_en")),
-        project__plan=plan,
-    )
-    if filters.status == NOT_REPORTED:
-        rows = rows.exclude(published.judged(year))
-    elif filters.status:
-        rows = rows.filter(published.judged(year, filters.status))
-    unlisted = Case(When(project__summary_order__isnull=True, then=Value(1)), default=Value(0))
-    return rows.order_by().values_list(
-        F("project__basic_policy__number"),
-        unlisted,
-        F("project__summary_order"),
-        F("project__number"),
-        F("project_id"),
-        F("order"),
-        F("pk"),
-    )
-
-
-def _bare_project_keys(plan, filters: Filters):
-    """The sort keys of the matching projects that have no indicator."""
-    rows = Project.objects.filter(
-        _project_filters(filters, ""),
-        _words(filters, ""),
-        ~Exists(Indicator.objects.filter(project=OuterRef("pk"))),
-        plan=plan,
-    )
-    unlisted = Case(When(summary_order__isnull=True, then=Value(1)), default=Value(0))
-    return rows.order_by().values_list(
-        F("basic_policy__number"),
-        unlisted,
-        F("summary_order"),
-        F("number"),
-        F("pk"),
-        Value(-1),
-        Value(None, output_field=IntegerField()),
-    )
-
-
 def _matches(plan, filters: Filters):
-    """Every match's sort key, unordered: indicators, and (unless a status is asked for,
-    which a project without an indicator has not) projects without one."""
-    keys = _indicator_keys(plan, filters)
-    if filters.status in ("", NOT_REPORTED):
-        keys = keys.union(_bare_project_keys(plan, filters), all=True)
-    return keys
+    """The keys of the plan's matching entries in the plan's order, each with how many
+    match in all."""
+    order = [F(name).asc(nulls_last=True) for name in SEARCH_ORDER]
+    return (
+        published.search_entries(plan)
+        .filter(_conditions(filters))
+        .annotate(total=Window(Count("pk")))
+        .order_by(*order)
+        .values_list("project_id", "indicator_id", "total")
+    )
 
 
-def _read(matches, start: int, size: int) -> tuple[list[tuple], int]:
-    """The keys of ``matches`` from ``start`` in the plan's order, and how many match in
-    all (0 when the page is past the end), in one query: the matches are sorted and
-    counted in the database, whatever their number."""
-    connection = connections[matches.db]
-    # The ORM's own SQL for the union, its values passed apart as parameters: no text of
-    # the request is ever part of the statement.
-    sql, params = matches.query.get_compiler(connection=connection).as_sql()
-    columns = ", ".join(str(n) for n in range(1, len(KEY_COLUMNS) + 1))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT *, COUNT(*) OVER () FROM ({sql}) matches "
-            f"ORDER BY {columns} LIMIT %s OFFSET %s",
-            (*params, size, start),
-        )
-        rows = cursor.fetchall()
-    return [Key(*row[:-1]) for row in rows], rows[0][-1] if rows else 0
+def _read(matches, start: int, size: int) -> tuple[list[Key], int]:
+    """The keys of ``matches`` from ``start``, and how many match in all (0 when the page
+    is past the end), in one query."""
+    rows = list(matches[start : start + size])
+    return [Key(project, indicator) for project, indicator, _total in rows], (
+        rows[0][-1] if rows else 0
+    )
 
 
 def matching_page(plan, filters: Filters, number, per_page: int) -> Page:
@@ -180,7 +115,7 @@ def matching_page(plan, filters: Filters, number, per_page: int) -> Page:
     if 1 <= number <= MAX_PAGE_NUMBER:
         keys, count = _read(matches, (number - 1) * per_page, per_page)
     if not keys and number != 1:
-        count = matches.count()
+        count = published.search_entries(plan).filter(_conditions(filters)).count()
         number = max(1, -(-count // per_page))
         keys, count = _read(matches, (number - 1) * per_page, per_page)
     return Page(keys, number, Paginator(range(count), per_page))  # a length, not rows
