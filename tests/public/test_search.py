@@ -174,3 +174,23 @@ def test_english_pages_name_the_range_and_the_page_links(client, build_plan):
     assert "60 results (showing 51–60)" in html
     assert 'aria-label="Result pages"' in html
     assert ">Previous page</a>" in html
+
+
+def test_a_query_of_thousands_of_words_searches_the_first_ten_and_says_so(client, build_plan):
+    plan = build_plan(projects_per_policy=3, policies=2)
+    response = search(client, plan, q=" ".join(["事業2", *(f"語{n}" for n in range(3000))]))
+    html = response.content.decode()
+    assert "検索語が多いため、最初の 10 語で検索しました。" in html
+    assert numbers(response) == []  # 事業2 and nine other words: none has them all
+    response = search(client, plan, q=" ".join(["事業2"] * 3000))  # one distinct word
+    assert numbers(response) == ["200", "201", "202"]
+    assert "検索語が多い" not in response.content.decode()
+    words = " ".join(f"w{n}" for n in range(11))
+    english = client.get(f"/en/plans/{plan.slug}/search/", {"q": words}).content.decode()
+    assert "There were too many words: the search used the first 10." in english
+
+
+def test_a_query_longer_than_the_field_is_cut_to_it(client, build_plan):
+    plan = build_plan(projects_per_policy=1, policies=1)
+    html = search(client, plan, q="事" * 100_000).content.decode()
+    assert f'value="{"事" * 200}" maxlength="200"' in html

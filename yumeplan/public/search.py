@@ -23,6 +23,10 @@ from indicators.statuses import AchievementRow, not_reported
 from policies.models import Project
 
 NOT_REPORTED = "none"
+# A query's bounds (a hostile one of thousands of words would be thousands of LIKEs, more
+# than SQLite's expression depth allows): its first characters and distinct words.
+MAX_QUERY_LENGTH = 200
+MAX_WORDS = 10
 
 
 class Key(NamedTuple):
@@ -42,7 +46,9 @@ class Filters:
 
     @classmethod
     def from_query(cls, query) -> Filters:
-        return cls(**{f.name: query.get(f.name, "").strip() for f in fields(cls)})
+        values = {f.name: query.get(f.name, "").strip() for f in fields(cls)}
+        values["q"] = values["q"][:MAX_QUERY_LENGTH]
+        return cls(**values)
 
     def as_dict(self) -> dict[str, str]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -56,7 +62,16 @@ class Filters:
 
     @property
     def words(self) -> list[str]:
-        return search_words(self.q)
+        """The query's distinct words, normalised, the first ``MAX_WORDS`` of them."""
+        return self._all_words[:MAX_WORDS]
+
+    @property
+    def words_left_out(self) -> bool:
+        return len(self._all_words) > MAX_WORDS
+
+    @property
+    def _all_words(self) -> list[str]:
+        return list(dict.fromkeys(search_words(self.q)))
 
 
 def _number(text: str) -> int:
