@@ -25,7 +25,7 @@ from policies.models import Plan, Project, ReportingYear
 
 from . import file_limits, plan_lists, reports
 from .models import Actual, ActualState, Indicator
-from .paging import CountedPaginator
+from .paging import CountedPaginator, StoredCountPaginator
 from .services import carry_over as carry_over_service
 from .services import workflow
 from .values import parse_whole_number
@@ -294,12 +294,14 @@ def comparison(request, slug, year):
             reports.comparison_xlsx(plan, other_year, year),
             f"{plan.slug}-{other_year}-{year}.xlsx",
         )
-    paged = _page(
-        request,
+    # The plan's indicators, all listed: their number is stored (the policies' counts),
+    # so the page is a sort cut to its rows, not a window count over every indicator.
+    paginator = StoredCountPaginator(
         reports.comparison_indicators(plan),
         COMPARISON_PAGE_SIZE,
-        query=f"with={other_year}",
+        count=plan_lists.plan_indicator_count(plan),
     )
+    paged = _paginated(request, paginator, query=f"with={other_year}")
     return render(
         request,
         "indicators/staff/comparison.html",

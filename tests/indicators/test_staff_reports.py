@@ -117,6 +117,24 @@ def test_comparison_of_two_years(planner_client, plan):
     assert values[1] == (1, "100", "利用者数", "人", 50, "未達成", 100, "達成", "変化あり")
 
 
+def test_comparison_pages_as_a_paginator_over_the_plans_indicators(
+    planner_client, build_plan, monkeypatch
+):
+    """Its length is the policies' stored counts, its pages the ordered list's slices."""
+    from django.core.paginator import Paginator
+
+    from indicators import staff_views
+
+    monkeypatch.setattr(staff_views, "COMPARISON_PAGE_SIZE", 4)
+    plan = build_plan(projects_per_policy=3, policies=2)
+    expected = Paginator(list(reports.comparison_indicators(plan)), 4)
+    url = reverse("staff:comparison", args=[plan.slug, 2024])
+    for asked, shown in [("1", 1), ("2", 2), ("99", 2), ("x", 1)]:
+        page = planner_client.get(url, {"page": asked}).context["page"]
+        assert page.paginator.count == 6
+        assert [row.pk for row in page] == [row.pk for row in expected.page(shown)]
+
+
 @pytest.mark.parametrize("size", [(2, 1), (6, 3)])
 # summary: the ids of a page of projects with their count, the page, their policies and
 # measures, main indicators, statuses and highlights; comparison: the same for a page of
