@@ -100,6 +100,10 @@ PAGES = [
 PAGE_SECONDS = {HTML: 0.5, API: 0.3, DOWNLOAD: 1.0}
 PLAN_PAGE_SECONDS = 0.1
 PAGE_RATIO = 2  # a page's time at a size against its time at the first size
+# Pages whose rows grow with the plan, to which the ratio does not apply (the goal
+# is for pages that show a fixed number of rows): the sitemap index lists a file per 500
+# projects, as the sitemap protocol has it (1 at 412 projects, 83 at 41,200).
+GROWS_WITH_PLAN = {"sitemap index"}
 SMALLEST_SIZE_SECONDS: dict[str, tuple[str, float]] = {}  # label: (size, seconds)
 PAGE_KB = 500
 DOWNLOAD_MB = 300
@@ -173,6 +177,8 @@ def page_row(client, size: str, label: str, kind: str, url: str) -> Row:
             if smallest[0] != size:
                 ratio = first / smallest[1]
                 row.note = f"{goal(ratio, PAGE_RATIO, '.1f')} × its time at {smallest[0]}"
+                if label in GROWS_WITH_PLAN:
+                    row.note = f"{ratio:.1f} × its time at {smallest[0]} (rows grow with the plan)"
         if kind == DOWNLOAD:
             row.size_kb = f"{size_bytes / 1024:,.0f}"
             row.note = f"all sent in {total:.2f} s"
