@@ -27,7 +27,7 @@ from django.db.models.functions import Abs, Cast, Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import achievement, working
+from . import achievement, plan_lists, working
 from .models import AchievementStatus, Actual, ActualState, Indicator, TargetKind
 from .statuses import STATUS_FIELDS, Status, StatusCounts, not_reported
 from .values import format_value
@@ -426,11 +426,12 @@ class ComparisonRow:
 
 
 def comparison_indicators(plan):
-    """The plan's indicators (a queryset) in the order the comparison lists them."""
+    """The plan's indicators (a queryset) in the order the comparison lists them: the
+    plan's order of ``plan_lists`` (policy, project number), which its pages walk."""
     return (
         Indicator.objects.filter(project__plan=plan)
         .select_related("project__basic_policy__plan")
-        .order_by("project__basic_policy__number", "project__summary_order", "order", "pk")
+        .order_by(*plan_lists.INDICATOR_ORDER)
     )
 
 

@@ -25,7 +25,7 @@ from policies.models import Plan, Project, ReportingYear
 
 from . import file_limits, plan_lists, reports
 from .models import Actual, ActualState, Indicator
-from .paging import CountedPaginator, StoredCountPaginator
+from .paging import CountedPaginator
 from .services import carry_over as carry_over_service
 from .services import workflow
 from .values import parse_whole_number
@@ -294,12 +294,10 @@ def comparison(request, slug, year):
             reports.comparison_xlsx(plan, other_year, year),
             f"{plan.slug}-{other_year}-{year}.xlsx",
         )
-    # The plan's indicators, all listed: their number is stored (the policies' counts),
-    # so the page is a sort cut to its rows, not a window count over every indicator.
-    paginator = StoredCountPaginator(
-        reports.comparison_indicators(plan),
-        COMPARISON_PAGE_SIZE,
-        count=plan_lists.plan_indicator_count(plan),
+    # Every indicator of the plan, walked in the plan's order to the page (as the
+    # carry-over), counted by the policies' stored counts: not sorted or counted in full.
+    paginator = plan_lists.plan_indicators(
+        plan, reports.comparison_indicators(plan), COMPARISON_PAGE_SIZE
     )
     paged = _paginated(request, paginator, query=f"with={other_year}")
     return render(
