@@ -40,7 +40,9 @@ PUBLIC_MODELS = [
 
 # A project's fields that put its indicators in a group of the working summaries.
 GROUPED_FIELDS = ("measure_id", "department_id", "fiscal_year_added")
-# Fields whose change moves what a plan's judgements or summaries count, read before a save.
+# Fields whose change moves what a plan's judgements, summaries or search entries count
+# (a policy's number and an indicator's project are copied into its entries), read
+# before a save.
 COUNTED_FIELDS = {
     Plan: ("achievement_threshold", "start_fiscal_year", "end_fiscal_year"),
     BasicPolicy: ("plan_id", "number"),

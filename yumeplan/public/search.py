@@ -96,13 +96,17 @@ def _conditions(filters: Filters) -> Q:
     return condition
 
 
+def _entries(plan, filters: Filters):
+    """The plan's published search entries that match ``filters``."""
+    return published.search_entries(plan).filter(_conditions(filters))
+
+
 def _matches(plan, filters: Filters):
     """The keys of the plan's matching entries in the plan's order, each with how many
     match in all."""
     order = [F(name).asc(nulls_last=True) for name in SEARCH_ORDER]
     return (
-        published.search_entries(plan)
-        .filter(_conditions(filters))
+        _entries(plan, filters)
         .annotate(total=Window(Count("pk")))
         .order_by(*order)
         .values_list("project_id", "indicator_id", "total")
@@ -112,10 +116,11 @@ def _matches(plan, filters: Filters):
 def _read(matches, start: int, size: int) -> tuple[list[Key], int]:
     """The keys of ``matches`` from ``start``, and how many match in all (0 when the page
     is past the end), in one query."""
-    rows = list(matches[start : start + size])
-    return [Key(project, indicator) for project, indicator, _total in rows], (
-        rows[0][-1] if rows else 0
-    )
+    keys, count = [], 0
+    for project_id, indicator_id, total in matches[start : start + size]:
+        keys.append(Key(project_id, indicator_id))
+        count = total
+    return keys, count
 
 
 def matching_page(plan, filters: Filters, number, per_page: int) -> Page:
@@ -130,7 +135,7 @@ def matching_page(plan, filters: Filters, number, per_page: int) -> Page:
     if 1 <= number <= MAX_PAGE_NUMBER:
         keys, count = _read(matches, (number - 1) * per_page, per_page)
     if not keys and number != 1:
-        count = published.search_entries(plan).filter(_conditions(filters)).count()
+        count = _entries(plan, filters).count()
         number = max(1, -(-count // per_page))
         keys, count = _read(matches, (number - 1) * per_page, per_page)
     return Page(keys, number, Paginator(range(count), per_page))  # a length, not rows
