@@ -28,7 +28,7 @@ from django.db.models.base import ModelState
 from django.db.models.signals import post_init, pre_init
 from django.utils.dateparse import parse_date, parse_datetime
 
-from indicators import file_limits, xlsx_stream
+from indicators import file_limits, sheet_reader, xlsx_stream
 from indicators.cache import bump_public_cache
 from indicators.models import (
     INDICATOR_DEFINITION_FIELDS,
@@ -322,11 +322,11 @@ def _messages(error: ValidationError) -> str:
 
 def _read_rows(book, sheet: Sheet, errors) -> Iterator[tuple[int, dict]]:
     """Check the sheet's header row now; its data rows are read as they are iterated
-    (read-only openpyxl parses a sheet's XML as it goes), blank rows left out."""
+    (``book`` is sheet_reader's: they are parsed ahead, as they go), blank rows left out."""
     if sheet.name not in book.sheetnames:
         errors.append((sheet.name, 1, "シートがありません。"))
         return iter(())
-    rows = file_limits.xlsx_rows(book[sheet.name])
+    rows = book.rows(sheet.name)
     header = [read_cell(h) for h in next(rows, ())]
     while header and not header[-1]:
         header.pop()
@@ -366,34 +366,36 @@ def _filled(values) -> bool:
 
 def _import(data: bytes, *, dry_run: bool) -> _Importer:
     """Read, check and write the workbook sheet by sheet, the file bounded by file_limits
-    before and while reading; roll everything back on any error, or for a dry run."""
-    errors: list[tuple[str, int, str]] = []
+    before and while reading (read ahead by sheet_reader); roll everything back on any
+    error, or for a dry run."""
     try:
-        book = file_limits.open_xlsx(data)
-    except file_limits.FileLimitError as exc:
+        with sheet_reader.read_sheets(data, [spec.name for spec in SHEETS]) as book:
+            return _import_book(book, dry_run=dry_run)
+    except file_limits.FileLimitError as exc:  # the file itself, before any sheet is read
         raise PlanImportError([("-", 0, str(exc))]) from exc
-    try:
-        sheets = {}
-        for spec in SHEETS:
-            try:
-                sheets[spec.name] = _read_rows(book, spec, errors)
-            except file_limits.FileLimitError as exc:
-                raise PlanImportError([(spec.name, 0, str(exc))]) from exc
-        if errors:
-            raise PlanImportError(errors)
-        importer = _Importer(sheets, errors)
-        with transaction.atomic():
-            try:
-                importer.run()
-            except file_limits.FileLimitError as exc:  # met while reading a sheet's rows
-                errors.append((importer.sheet, 0, str(exc)))
-            if errors or dry_run:
-                transaction.set_rollback(True)
-            else:
-                refresh_plan_judgements(importer.plan.pk)
-                bump_public_cache()  # a new plan (with its published figures) is public
-    finally:
-        book.close()
+
+
+def _import_book(book, *, dry_run: bool) -> _Importer:
+    errors: list[tuple[str, int, str]] = []
+    sheets = {}
+    for spec in SHEETS:
+        try:
+            sheets[spec.name] = _read_rows(book, spec, errors)
+        except file_limits.FileLimitError as exc:
+            raise PlanImportError([(spec.name, 0, str(exc))]) from exc
+    if errors:
+        raise PlanImportError(errors)
+    importer = _Importer(sheets, errors)
+    with transaction.atomic():
+        try:
+            importer.run()
+        except file_limits.FileLimitError as exc:  # met while reading a sheet's rows
+            errors.append((importer.sheet, 0, str(exc)))
+        if errors or dry_run:
+            transaction.set_rollback(True)
+        else:
+            refresh_plan_judgements(importer.plan.pk)
+            bump_public_cache()  # a new plan (with its published figures) is public
     if errors:
         raise PlanImportError(errors)
     return importer
