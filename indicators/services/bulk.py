@@ -50,6 +50,30 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+@contextlib.contextmanager
+def immediate_constraint_checks() -> Iterator[None]:
+    """Inside a transaction on PostgreSQL: foreign keys checked as each statement ends
+    rather than all at commit, then deferred again (elsewhere: nothing changes).
+
+    Django makes every foreign key DEFERRABLE INITIALLY DEFERRED, so PostgreSQL queues a
+    check per row written and runs the queue at commit, reading each row back. A whole
+    plan's import writes 1.7 million such rows: its commit took 6-8 s, and the whole import
+    11-14 s longer than with the same checks made per statement, while the rows are still
+    in memory. Only for writes whose rows refer to rows written before them (a failed check
+    raises IntegrityError at the statement, inside the caller's savepoint). If the block
+    raises or is to be rolled back, that rollback undoes the setting with everything else."""
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.vendor != "postgresql":
+        yield
+        return
+    with db.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    yield
+    if not db.needs_rollback:  # else the rollback ahead undoes the setting
+        with db.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # none of ours starts immediate
+
+
 class AnyOf(Lookup):
     """``field__any_of=ids`` (integers): ``field = ANY(%s)`` with the ids as one array
     parameter on PostgreSQL, ``field IN (…)`` elsewhere. An IN list of 2,000 ids is 2,000

@@ -386,7 +386,7 @@ def _import_book(book, *, dry_run: bool) -> _Importer:
     if errors:
         raise PlanImportError(errors)
     importer = _Importer(sheets, errors)
-    with transaction.atomic():
+    with transaction.atomic(), bulk.immediate_constraint_checks():
         try:
             importer.run()
         except file_limits.FileLimitError as exc:  # met while reading a sheet's rows

@@ -1,13 +1,15 @@
-"""indicators.services.bulk: the ``any_of`` lookup and its chunks."""
+"""indicators.services.bulk: the ``any_of`` lookup and its chunks, the collector pause and
+the immediate constraint checks."""
 
 from __future__ import annotations
 
 import gc
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Permission, User
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from indicators.services import bulk
 
@@ -54,3 +56,33 @@ def test_the_collector_is_paused_inside_and_as_it_was_after_even_on_an_error():
         assert not gc.isenabled()  # it was off before: left off
     finally:
         gc.enable()
+
+
+def dangling_group_membership():
+    """A row whose foreign key points at no row (a user that does not exist)."""
+    return User.groups.through.objects.create(user_id=10**9, group_id=10**9)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's SET CONSTRAINTS")
+def test_immediate_constraint_checks_raise_at_the_statement_then_defer_again():
+    with transaction.atomic():
+        with bulk.immediate_constraint_checks():
+            with pytest.raises(IntegrityError), transaction.atomic():
+                dangling_group_membership()
+        # Deferred again: the same row is only checked at commit (the test never commits).
+        dangling_group_membership().delete()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's SET CONSTRAINTS")
+def test_immediate_constraint_checks_leave_a_block_to_be_rolled_back_alone():
+    with transaction.atomic():
+        with bulk.immediate_constraint_checks():
+            transaction.set_rollback(True)  # no statement may run before the rollback
+    with transaction.atomic():
+        dangling_group_membership().delete()  # the rollback deferred the checks again
+
+
+def test_immediate_constraint_checks_are_two_statements_on_postgresql_none_elsewhere():
+    with CaptureQueriesContext(connection) as queries, bulk.immediate_constraint_checks():
+        pass
+    assert len(queries) == (2 if connection.vendor == "postgresql" else 0)
