@@ -223,3 +223,23 @@ def kanazawa_seed(settings):
     if os.environ.get("CI"):
         pytest.fail(f"the seed {KANAZAWA_SEED} is missing beside the clone (../shared/seeds)")
     pytest.skip(f"the seed {KANAZAWA_SEED} is not on this machine")
+
+
+@pytest.fixture
+def assert_same_page():
+    """A check that a page is the page Django's Paginator gives of the same list: its rows
+    (by pk), number, count, number of pages, next page and elided page range."""
+
+    def check(page, expected):
+        assert [row.pk for row in page.object_list] == [row.pk for row in expected.object_list]
+        assert (page.number, page.paginator.count, page.paginator.num_pages) == (
+            expected.number,
+            expected.paginator.count,
+            expected.paginator.num_pages,
+        )
+        assert page.has_next() == expected.has_next()
+        assert list(page.paginator.get_elided_page_range(page.number)) == list(
+            expected.paginator.get_elided_page_range(expected.number)
+        )
+
+    return check
