@@ -12,10 +12,10 @@ while the caller is busy, so neither process holds more than a batch or two.
 The child checks the bytes against the limits before it parses them (``open_xlsx``),
 reads only them (inherited by the fork, not copied), and leaves by ``os._exit`` without
 running any clean-up of the parent's objects (its database connections stay the
-parent's). A limit it meets is sent as the message of the
-FileLimitError the caller gets where it reads that sheet, in the caller's language (the
-child inherits it). Without fork (or with ``READ_AHEAD`` off) the same rows are read in
-this process.
+parent's). A limit it meets is sent as the message of the FileLimitError the caller gets
+where it reads that sheet, in the caller's language (the child inherits it). Without
+fork, with ``READ_AHEAD`` off, or in a daemonic process (which multiprocessing does not
+let have children), the same rows are read in this process.
 """
 
 from __future__ import annotations
@@ -154,7 +154,8 @@ def read_sheets(data: bytes, names: Sequence[str]):
     sheet's rows as ``file_limits.xlsx_rows`` gives them, header first), for the sheets
     ``names``, read fastest in that order. Raises FileLimitError for a file over the limits
     or not a workbook; ``rows`` raises it for a sheet that breaks a limit."""
-    sheets = _ReadAhead(data, names) if READ_AHEAD else _InProcess(data)
+    ahead = READ_AHEAD and not multiprocessing.current_process().daemon
+    sheets = _ReadAhead(data, names) if ahead else _InProcess(data)
     try:
         yield sheets
     finally:

@@ -121,3 +121,13 @@ def test_a_child_that_dies_cuts_its_unread_sheets_short(monkeypatch):
         assert list(book.rows("empty")) == []  # known empty before the child died
     assert first == expected(data, "first")
     assert no_child_left()
+
+
+def test_a_daemonic_process_reads_in_process(monkeypatch):
+    """multiprocessing lets a daemonic process (a worker of a pool) have no child."""
+    monkeypatch.setattr(sheet_reader, "READ_AHEAD", True)
+    monkeypatch.setattr(multiprocessing.current_process(), "daemon", True)
+    data = workbook()
+    with sheet_reader.read_sheets(data, NAMES) as book:
+        assert type(book) is sheet_reader._InProcess
+        assert list(book.rows("first")) == expected(data, "first")
