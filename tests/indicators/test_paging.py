@@ -15,7 +15,6 @@ def test_pages_are_django_paginators_pages(build_plan, asked, assert_same_page):
     projects = Project.objects.order_by("number")
     expected = Paginator(projects, 3).get_page(asked)
     page = CountedPaginator(projects, 3).get_page(asked)
-    assert list(page.object_list) == list(expected.object_list)
     assert_same_page(page, expected)
 
 

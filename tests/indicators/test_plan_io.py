@@ -1,6 +1,7 @@
 """Whole-plan workbook: export, import into an empty database, refusals that write nothing."""
 
 import io
+import multiprocessing
 
 import openpyxl
 import pytest
@@ -8,6 +9,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from indicators import sheet_reader
 from indicators.cache import public_cache_version
 from indicators.models import Actual, Indicator, OfficialStatus
 from indicators.services.plan_io import PlanImportError, check_plan, export_plan, import_plan
@@ -114,6 +116,34 @@ def test_broken_workbook_is_refused_with_sheet_row_reason_and_writes_nothing(
     assert f"シート「{sheet}」{row} 行目" in str(caught.value)
     assert [model.objects.count() for model in MODELS] == [0] * len(MODELS)
     assert Department.objects.count() == 0
+
+
+@pytest.mark.parametrize("read_ahead", [True, False], ids=["read ahead", "in process"])
+def test_a_limit_met_halfway_through_a_sheet_is_reported_and_writes_nothing(
+    kanazawa, settings, monkeypatch, read_ahead
+):
+    """The limit is met by the reader (in its child when read ahead) after earlier sheets
+    were checked and written, and after the sheet's first rows: all of it is rolled back."""
+    monkeypatch.setattr(sheet_reader, "READ_AHEAD", read_ahead)
+    monkeypatch.setattr(sheet_reader, "BATCH_ROWS", 2)  # the sheet's first rows arrive first
+    longest = max(
+        len(str(value))
+        for rows in cells(export_plan(kanazawa)).values()
+        for row in rows
+        for value in row
+        if value is not None
+    )
+    settings.UPLOAD_MAX_CELL_CHARS = longest
+    data = broken(kanazawa, lambda book: book["actuals"].cell(6, 1, "長" * (longest + 1)))
+
+    with pytest.raises(PlanImportError) as caught:
+        import_plan(data)
+
+    [(sheet, row, message)] = caught.value.errors
+    assert (sheet, row) == ("actuals", 0)
+    assert "6 行目: セルの文字数が上限" in message
+    assert [model.objects.count() for model in MODELS] == [0] * len(MODELS)
+    assert multiprocessing.active_children() == []
 
 
 def test_import_command_reports_errors_and_not_a_zip(tmp_path, db):
