@@ -73,6 +73,7 @@ from indicators.values import format_value, value_formatter
 __all__ = [
     "Direction",
     "Judgement",
+    "Line",
     "Rule",
     "Status",
     "TargetKind",
@@ -451,11 +452,7 @@ def expected_on_trajectory(
     target = _as_decimal(target_value, "target_value")
     if target_year < baseline_year:
         raise ValueError(f"target_year {target_year} precedes baseline_year {baseline_year}")
-    if year >= target_year:
-        return target
-    if year <= baseline_year:
-        return base
-    return base + (target - base) * (year - baseline_year) / (target_year - baseline_year)
+    return Line(Direction.UP, base, baseline_year, target, target_year).expected(year)
 
 
 def is_on_track(
@@ -471,3 +468,65 @@ def is_on_track(
     if direction is Direction.DOWN:
         return actual <= expected
     return actual >= expected
+
+
+# The largest gap ``Line.gap`` returns: a figure further off its line than this (a million
+# million times its expected value) sorts with the others that are.
+MAX_GAP = Decimal(10) ** 12
+
+
+class Line(NamedTuple):
+    """The straight line from (baseline year, B) to (target year, T) that an indicator's
+    figures are expected to follow; T is the target value, or B for 現状維持."""
+
+    direction: Direction
+    baseline_value: Decimal
+    baseline_year: int
+    target_value: Decimal
+    target_year: int
+
+    @classmethod
+    def of(
+        cls,
+        *,
+        direction: str,
+        target_kind: str,
+        baseline_value: Decimal | None,
+        baseline_year: int,
+        target_value: Decimal | None,
+        target_year: int,
+    ) -> Line | None:
+        """An indicator's line, or None: other qualitative targets, a missing baseline or
+        target value, or a target year before the baseline year draw none."""
+        if target_kind == TargetKind.MAINTAIN:
+            target_value = baseline_value
+        elif target_kind != TargetKind.NUMERIC:
+            return None
+        if baseline_value is None or target_value is None or target_year < baseline_year:
+            return None
+        baseline_value = _as_decimal(baseline_value, "baseline_value")
+        target_value = _as_decimal(target_value, "target_value")
+        return cls(Direction(direction), baseline_value, baseline_year, target_value, target_year)
+
+    def expected(self, year: int) -> Decimal:
+        """The value on the line in ``year``: B up to the baseline year, T from the target
+        year on (the line is not extrapolated)."""
+        base, start, end = self.baseline_value, self.baseline_year, self.target_year
+        if year >= end:
+            return self.target_value
+        if year <= start:
+            return base
+        return base + (self.target_value - base) * (year - start) / (end - start)
+
+    def gap(self, year: int, actual: Decimal | None) -> Decimal | None:
+        """How far ``actual`` is behind the line in a year before the target year, as a
+        share of the expected value (of the shortfall itself where that is 0), at most
+        ``MAX_GAP``; None on or ahead of the line, without a figure, and from the target
+        year on (the rule judges those years)."""
+        if actual is None or year >= self.target_year:
+            return None
+        expected = self.expected(year)
+        if actual >= expected if self.direction is Direction.UP else actual <= expected:
+            return None  # on or ahead of the line (``is_on_track``)
+        shortfall = abs(actual - expected)
+        return min(shortfall / abs(expected) if expected else shortfall, MAX_GAP)

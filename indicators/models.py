@@ -556,6 +556,12 @@ class Judgement(models.Model):
     )
     working_reason = models.TextField(_("判定の根拠"), blank=True)
     working_reason_en = models.TextField(_("判定の根拠（英語）"), blank=True)
+    # How far the working figure is behind its indicator's straight line to the target, in
+    # a year before the target year (``achievement.Line.gap``): the planners' trajectory
+    # page lists the largest first, by index. Empty on or ahead of the line.
+    working_gap = models.DecimalField(
+        _("目標への軌道からの遅れ"), max_digits=22, decimal_places=6, null=True
+    )
     published_value = models.DecimalField(
         _("公表値"), max_digits=VALUE_DIGITS, decimal_places=VALUE_DECIMAL_PLACES, null=True
     )
@@ -584,6 +590,13 @@ class Judgement(models.Model):
                 fields=["fiscal_year", "indicator"],
                 condition=~models.Q(official_status=""),
                 name="judgement_official",
+            ),
+            # The trajectory page: a year's judgements behind their line, worst first.
+            models.Index(
+                "fiscal_year",
+                models.F("working_gap").desc(),
+                condition=models.Q(working_gap__isnull=False),
+                name="judgement_off_trajectory",
             ),
         ]
 

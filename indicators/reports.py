@@ -12,23 +12,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import (
-    Case,
     Count,
-    DecimalField,
     Exists,
-    ExpressionWrapper,
     F,
-    FloatField,
     OuterRef,
     Q,
-    When,
 )
-from django.db.models.functions import Abs, Cast, Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import achievement, plan_lists, working
-from .models import AchievementStatus, Actual, ActualState, Indicator, TargetKind
+from .models import AchievementStatus, Actual, ActualState, Indicator
 from .statuses import STATUS_FIELDS, Status, StatusCounts, not_reported
 from .values import format_value
 from .xlsx_stream import stream_workbook
@@ -187,108 +181,40 @@ class TrajectoryRow:
         return self.indicator.format(self.actual)
 
 
-def expected_value(indicator: Indicator, fiscal_year: int) -> Decimal | None:
-    """The value on the straight line from baseline to target in ``fiscal_year``; the
-    target of 現状維持 is the baseline; other qualitative targets have no line."""
-    if indicator.target_kind == TargetKind.NUMERIC:
-        target = indicator.target_value
-    elif indicator.target_kind == TargetKind.MAINTAIN:
-        target = indicator.baseline_value
-    else:
-        return None
-    return achievement.expected_on_trajectory(
+def trajectory_line(indicator: Indicator) -> achievement.Line | None:
+    """The indicator's straight line to its target (``achievement.Line``), or None."""
+    return achievement.Line.of(
+        direction=indicator.direction,
+        target_kind=indicator.target_kind,
         baseline_value=indicator.baseline_value,
         baseline_year=indicator.baseline_fiscal_year or indicator.plan.baseline_fiscal_year,
-        target_value=target,
+        target_value=indicator.target_value,
         target_year=indicator.effective_target_fiscal_year,
-        year=fiscal_year,
     )
-
-
-def _decimal(expression):
-    return ExpressionWrapper(expression, output_field=DecimalField())
 
 
 def off_trajectory(plan, fiscal_year: int):
     """The working judgements (a queryset) of the plan's indicators behind their straight
-    line in a year before their target year, worst first, read in one query per page.
-
-    The line is ``expected_value``'s, scaled by the years it spans so that SQL compares
-    whole products and never divides decimals: expected × span = B × span + (T − B) ×
-    elapsed (span = 1 and expected = B up to the baseline year). Target years before the
-    baseline year draw no line. The order uses the gap as a ratio (a sort key only; the
-    page shows ``trajectory_rows``' Decimal one)."""
-    baseline = F("indicator__baseline_value")
-    baseline_year = Coalesce(
-        "indicator__baseline_fiscal_year", "indicator__project__plan__baseline_fiscal_year"
-    )
-    target_year = Coalesce(
-        "indicator__target_fiscal_year", "indicator__project__plan__end_fiscal_year"
-    )
-    started = Q(line_baseline_year__lt=fiscal_year)
-    rows = (
-        working.plan_judgements(plan, [fiscal_year])
-        .filter(
-            working_value__isnull=False,
-            indicator__baseline_value__isnull=False,
-            indicator__target_kind__in=[TargetKind.NUMERIC, TargetKind.MAINTAIN],
-        )
-        .annotate(line_baseline_year=baseline_year, line_target_year=target_year)
-        .filter(line_target_year__gt=fiscal_year, line_target_year__gte=F("line_baseline_year"))
-        .annotate(
-            line_target=Case(
-                When(indicator__target_kind=TargetKind.MAINTAIN, then=baseline),
-                default=F("indicator__target_value"),
-            ),
-            line_span=Case(
-                When(started, then=F("line_target_year") - F("line_baseline_year")), default=1
-            ),
-        )
-        .annotate(
-            line_expected=Case(
-                When(
-                    started,
-                    then=_decimal(
-                        baseline * F("line_span")
-                        + (F("line_target") - baseline) * (fiscal_year - F("line_baseline_year"))
-                    ),
-                ),
-                default=baseline,
-                output_field=DecimalField(),
-            ),
-            line_actual=_decimal(F("working_value") * F("line_span")),
-        )
-        .filter(
-            Q(indicator__direction="down", line_actual__gt=F("line_expected"))
-            | ~Q(indicator__direction="down") & Q(line_actual__lt=F("line_expected"))
-        )
-        .annotate(
-            line_gap=Cast(Abs(F("line_actual") - F("line_expected")), FloatField())
-            / Cast(
-                Case(
-                    When(line_expected=0, then=F("line_span")),
-                    default=Abs(F("line_expected")),
-                    output_field=DecimalField(),
-                ),
-                FloatField(),
-            )
-        )
-    )
+    line in a year before their target year, worst first: those with a stored gap
+    (``Judgement.working_gap``, written with the judgement), read by its index."""
+    rows = working.plan_judgements(plan, [fiscal_year]).filter(working_gap__isnull=False)
     return rows.select_related(
         "indicator__project__basic_policy__plan", "indicator__project__department"
-    ).order_by("-line_gap", "indicator__project__basic_policy__number", "indicator__pk")
+    ).order_by("-working_gap", "indicator__project__basic_policy__number", "indicator__pk")
 
 
 def trajectory_rows(judgements) -> list[TrajectoryRow]:
     """The rows of a page of ``off_trajectory``, with the expected value and the gap in
-    Decimal, as ``achievement`` computes them."""
+    Decimal, unrounded, from the indicator's line."""
     rows = []
     for judgement in judgements:
-        indicator, actual = judgement.indicator, judgement.working_value
-        expected = expected_value(indicator, judgement.fiscal_year)
-        shortfall = abs(actual - expected)
-        gap = shortfall / abs(expected) if expected else shortfall
-        rows.append(TrajectoryRow(indicator, expected, actual, gap))
+        indicator, actual, year = (
+            judgement.indicator,
+            judgement.working_value,
+            judgement.fiscal_year,
+        )
+        line = trajectory_line(indicator)
+        rows.append(TrajectoryRow(indicator, line.expected(year), actual, line.gap(year, actual)))
     return rows
 
 

@@ -44,7 +44,7 @@ GROUPED_FIELDS = ("measure_id", "department_id", "fiscal_year_added")
 # (a policy's number and an indicator's project are copied into its entries), read
 # before a save.
 COUNTED_FIELDS = {
-    Plan: ("achievement_threshold", "start_fiscal_year", "end_fiscal_year"),
+    Plan: ("achievement_threshold", "baseline_fiscal_year", "start_fiscal_year", "end_fiscal_year"),
     BasicPolicy: ("plan_id", "number"),
     Project: ("basic_policy_id", "summary_order", *GROUPED_FIELDS),
     Indicator: ("project_id", "project__basic_policy_id"),
@@ -93,12 +93,11 @@ def plan_saved(sender, instance, created, **kwargs):
     previous = instance._previous
     if created or not previous:
         return
-    if previous["achievement_threshold"] != instance.achievement_threshold:
-        refresh_plan_judgements(instance.pk)
-    elif (previous["start_fiscal_year"], previous["end_fiscal_year"]) != (
-        instance.start_fiscal_year,
-        instance.end_fiscal_year,
-    ):
+    judged = ("achievement_threshold", "baseline_fiscal_year", "end_fiscal_year")
+    if any(previous[name] != getattr(instance, name) for name in judged):
+        # The rule's threshold, or the straight lines to the targets the gaps measure
+        refresh_plan_judgements(instance.pk)  # counts the plan's summaries again too
+    elif previous["start_fiscal_year"] != instance.start_fiscal_year:
         refresh_plan_summaries(instance.pk)
 
 

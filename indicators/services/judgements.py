@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -42,6 +42,11 @@ DEFINITION_FIELDS = (
     "decimals",
     "project__plan__achievement_threshold",
     "project__basic_policy_id",
+    # and what its straight line to the target needs (``achievement.Line``)
+    "baseline_fiscal_year",
+    "target_fiscal_year",
+    "project__plan__baseline_fiscal_year",
+    "project__plan__end_fiscal_year",
 )
 
 
@@ -65,6 +70,7 @@ COLUMNS = (
     "working_status",
     "working_reason",
     "working_reason_en",
+    "working_gap",
     "published_value",
     "published_computed",
     "published_status",
@@ -90,6 +96,28 @@ def _rule(definition: dict) -> achievement.Rule:
     )
 
 
+# Gaps are stored rounded to the column's places, so that a refresh compares them as read.
+GAP_PLACES = Decimal("0.000001")
+
+
+def _line(definition: dict) -> achievement.Line | None:
+    return achievement.Line.of(
+        direction=definition["direction"],
+        target_kind=definition["target_kind"],
+        baseline_value=definition["baseline_value"],
+        baseline_year=definition["baseline_fiscal_year"]
+        or definition["project__plan__baseline_fiscal_year"],
+        target_value=definition["target_value"],
+        target_year=definition["target_fiscal_year"]
+        or definition["project__plan__end_fiscal_year"],
+    )
+
+
+def _gap(line: achievement.Line | None, year: int, working: Decimal | None) -> Decimal | None:
+    gap = None if line is None else line.gap(year, working)
+    return None if gap is None else gap.quantize(GAP_PLACES, ROUND_HALF_UP)
+
+
 def _columns(judgement: achievement.Judgement | None, official: str) -> tuple:
     """(computed, status, reason, reason_en) of a judgement, or empty ones without it."""
     if judgement is None:
@@ -111,6 +139,7 @@ def judgement_rows(
     its figure. A published value equal to the working one is judged once.
     """
     rule = _rule(definition)
+    line = _line(definition)
     rows = {}
     for year in sorted(set(actuals) | set(officials)):
         working, published = actuals.get(year, (None, None))
@@ -131,6 +160,7 @@ def judgement_rows(
             official_reason,
             working,
             *_columns(working_judgement, official),
+            _gap(line, year, working),
             published,
             *_columns(published_judgement, official),
         )

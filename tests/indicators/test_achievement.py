@@ -6,8 +6,10 @@ from decimal import Decimal
 import pytest
 
 from indicators.achievement import (
+    MAX_GAP,
     Direction,
     Judgement,
+    Line,
     Status,
     TargetKind,
     expected_on_trajectory,
@@ -760,6 +762,53 @@ def test_expected_on_trajectory_refuses_target_before_baseline():
 )
 def test_is_on_track(direction, expected, actual, on_track):
     assert is_on_track(direction=direction, expected=expected, actual=actual) is on_track
+
+
+BASELINE, TARGET = D("80"), D("100")
+
+
+def _line(kind=NUMERIC, direction=UP, baseline=BASELINE, target=TARGET, years=(2019, 2024)):
+    return Line.of(
+        direction=direction,
+        target_kind=kind,
+        baseline_value=baseline,
+        baseline_year=years[0],
+        target_value=target,
+        target_year=years[1],
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "year", "actual", "gap"),
+    [
+        (_line(), 2022, D("70"), D("22") / D("92")),  # 92 expected
+        (_line(), 2022, D("92"), None),  # on the line
+        (_line(), 2022, D("95"), None),  # ahead of it
+        (_line(), 2022, None, None),  # no figure
+        (_line(), 2024, D("50"), None),  # the target year: the rule judges it
+        (_line(), 2019, D("76"), D("0.05")),  # up to the baseline year, the baseline
+        (_line(direction=DOWN, baseline=D("20"), target=D("0")), 2021, D("13"), D("1") / D("12")),
+        (_line(kind=MAINTAIN, target=None), 2022, D("79.5"), D("0.5") / D("80")),
+        (_line(baseline=D("0"), target=D("0")), 2022, D("-3"), D("3")),  # the shortfall itself
+        (_line(baseline=D("0"), target=D("5")), 2022, D("-1e15"), MAX_GAP),  # at most MAX_GAP
+    ],
+)
+def test_line_gap(line, year, actual, gap):
+    assert line.gap(year, actual) == gap
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        _line(kind=INCREASE),  # other qualitative targets draw no line
+        _line(kind=DECREASE),
+        _line(baseline=None),
+        _line(target=None),
+        _line(years=(2024, 2020)),  # a target year before the baseline year
+    ],
+)
+def test_no_line(line):
+    assert line is None
 
 
 def test_interim_year_status_and_trajectory_together():

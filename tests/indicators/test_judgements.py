@@ -1,14 +1,14 @@
 """Stored judgements: written when an input changes, equal to what the rule computes now."""
 
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from indicators import achievement, published, working
+from indicators import achievement, published, reports, working
 from indicators.models import Actual, ActualState, Indicator, Judgement, OfficialStatus
 from indicators.services import bulk, judgements, workflow
 from indicators.services.synthetic import build_synthetic_plan
@@ -55,6 +55,10 @@ def assert_stored_equals_fresh(indicators) -> int:
                 assert judgement.published_status == (
                     official.status if official else judgement.published_computed
                 )
+            line = reports.trajectory_line(indicator)
+            gap = line.gap(year, working_value) if line else None
+            rounded = gap.quantize(Decimal("0.000001"), ROUND_HALF_UP) if gap is not None else None
+            assert judgement.working_gap == rounded
             checked += 1
     return checked
 
@@ -115,6 +119,29 @@ def test_a_changed_target_or_threshold_judges_again(build_plan):
     plan.achievement_threshold = Decimal("0.97")
     plan.save()
     assert _status(published, second).code == "not_achieved"  # 96 of 100 < 0.97
+
+
+def _gap(indicator, year):
+    return Judgement.objects.get(indicator=indicator, fiscal_year=year).working_gap
+
+
+def test_a_changed_line_measures_the_gap_again(build_plan):
+    """A gap follows the line: the indicator's and the plan's baseline and target years."""
+    plan = build_plan(projects_per_policy=1, policies=1)  # 80 in 2019 to 100 in 2024
+    indicator = Indicator.objects.get()
+    indicator.baseline_fiscal_year = indicator.target_fiscal_year = None  # the plan's years
+    indicator.save()
+    Actual.objects.create(indicator=indicator, fiscal_year=2022, value=Decimal("70"))
+    assert _gap(indicator, 2022) == Decimal("0.239130")  # 22 behind 92
+    plan.baseline_fiscal_year = 2021  # 80 in 2021 to 100 in 2024: 86.67 expected
+    plan.save()
+    assert _gap(indicator, 2022) == Decimal("0.192308")
+    plan.end_fiscal_year = 2022  # the target year: the rule judges it, no line
+    plan.save()
+    assert _gap(indicator, 2022) is None
+    indicator.target_fiscal_year = 2026  # 80 in 2021 to 100 in 2026: 84 expected
+    indicator.save()
+    assert _gap(indicator, 2022) == Decimal("0.166667")
 
 
 def test_an_official_status_recorded_or_deleted_judges_again(build_plan):
