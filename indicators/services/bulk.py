@@ -218,6 +218,49 @@ def update_rows(model, names: Sequence[str], rows: Sequence[Sequence]) -> None:
             cursor.execute(f"DROP TABLE {temporary}")
 
 
+def prepared_rows(objs: Sequence[models.Model], fields: list, db) -> list[list]:
+    """Each object's values of ``fields`` as a save prepares them (``pre_save``, then
+    ``db_value``), without two calls per value: the attributes are read together (in C)
+    and ``pre_save`` is called only where a field has its own (dates: ``auto_now``). A value
+    that ``db_value`` prepares through its field (a date, a datetime) is prepared once per
+    field and distinct value: a whole plan's 240,000 actuals share a few timestamps.
+    Building the rows took 5 s of a 41,200-project import, a call or two per value."""
+    get = operator.attrgetter(*(field.attname for field in fields))
+    own = [(i, f) for i, f in enumerate(fields) if type(f).pre_save is not models.Field.pre_save]
+    memo: list[dict] = [{} for _field in fields]
+
+    def prepare(index: int, value):
+        field = fields[index]
+        if type(value) is Decimal and isinstance(field, models.DecimalField) and value.is_finite():
+            return value
+        try:
+            key = (value.__class__, value)
+            found = memo[index].get(key, memo)
+        except TypeError:  # not hashable (a list for a JSON field): prepared each time
+            return db_value(field, value, db)
+        if found is memo:
+            found = memo[index][key] = db_value(field, value, db)
+        return found
+
+    rows = []
+    plain = PLAIN_TYPES
+    for obj in objs:
+        values = get(obj)
+        if len(fields) == 1:
+            values = (values,)
+        if own:
+            values = list(values)
+            for index, field in own:
+                values[index] = field.pre_save(obj, True)
+        rows.append(
+            [
+                value if value is None or value.__class__ in plain else prepare(index, value)
+                for index, value in enumerate(values)
+            ]
+        )
+    return rows
+
+
 def insert_objects(objs: Sequence[models.Model]) -> tuple[list, list[list], list[int]]:
     """Insert new objects of one model and set their pk, as ``bulk_create`` does (no
     signals) without preparing each value through the SQL compiler: one query and one COPY
@@ -227,7 +270,7 @@ def insert_objects(objs: Sequence[models.Model]) -> tuple[list, list[list], list
     model = type(objs[0])
     fields = [field for field in model._meta.concrete_fields if not field.primary_key]
     db = connections[DEFAULT_DB_ALIAS]  # not the proxy: it is read once per value
-    rows = [[db_value(field, field.pre_save(obj, True), db) for field in fields] for obj in objs]
+    rows = prepared_rows(objs, fields, db)
     pks = _insert_rows(db, model, fields, rows, returning=True)
     for obj, pk in zip(objs, pks, strict=True):
         obj.pk = pk

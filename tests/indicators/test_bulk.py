@@ -3,13 +3,18 @@ the immediate constraint checks."""
 
 from __future__ import annotations
 
+import copy
 import gc
+from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from indicators.services import bulk
 
@@ -86,3 +91,37 @@ def test_immediate_constraint_checks_are_two_statements_on_postgresql_none_elsew
     with CaptureQueriesContext(connection) as queries, bulk.immediate_constraint_checks():
         pass
     assert len(queries) == (2 if connection.vendor == "postgresql" else 0)
+
+
+def test_prepared_rows_are_what_a_save_prepares_value_by_value(build_plan, monkeypatch):
+    """Attributes read together, pre_save where a field has its own (auto_now), datetimes
+    prepared once per distinct value: the same rows as pre_save and db_value per value."""
+    from indicators.models import Actual, OfficialStatus
+
+    now = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: now)  # what auto_now stamps
+    build_plan(projects_per_policy=2, policies=1)
+    actuals = list(Actual.objects.order_by("pk"))
+    stamp = now - timedelta(days=3)
+    actuals[0].published_at = actuals[1].approved_at = stamp
+    actuals[0].note = gettext_lazy("メモ")  # not a plain type: prepared by its field
+    actuals[1].value = Decimal("1.5000")
+    statuses = [
+        OfficialStatus(indicator=actual.indicator, fiscal_year=2020, status="achieved")
+        for actual in actuals
+    ]
+    for objs in (actuals, statuses):
+        fields = [f for f in type(objs[0])._meta.concrete_fields if not f.primary_key]
+        copies = copy.deepcopy(objs)
+        rows = bulk.prepared_rows(objs, fields, connection)
+        expected = [
+            [bulk.db_value(f, f.pre_save(obj, True), connection) for f in fields] for obj in copies
+        ]
+        assert rows == expected
+    recorded = OfficialStatus._meta.get_field("recorded_at")
+    assert statuses[0].recorded_at == now  # auto_now's pre_save ran
+    assert bulk.prepared_rows(statuses, [recorded], connection) == [
+        [bulk.db_value(recorded, now, connection)] for _status in statuses
+    ]
+    note = Actual._meta.get_field("note")
+    assert bulk.prepared_rows(actuals[:1], [note], connection) == [["メモ"]]
