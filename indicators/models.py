@@ -540,6 +540,10 @@ class Judgement(models.Model):
     indicator = models.ForeignKey(
         Indicator, verbose_name=_("指標"), on_delete=models.CASCADE, related_name="judgements"
     )
+    # The indicator's plan (its project's), copied so that a plan's judgements are read by
+    # index without joining its indicators and projects; a plain number, as the working
+    # summaries keep theirs (the judgements go with their indicator).
+    plan_id = models.BigIntegerField(_("計画"))
     fiscal_year = models.PositiveSmallIntegerField(_("年度"))
     official_status = models.CharField(
         _("公式の達成状況"), max_length=20, choices=AchievementStatus.choices, blank=True
@@ -591,8 +595,10 @@ class Judgement(models.Model):
                 condition=~models.Q(official_status=""),
                 name="judgement_official",
             ),
-            # The trajectory page: a year's judgements behind their line, worst first.
+            # The trajectory page: a plan's judgements of a year behind their line, worst
+            # first, read from the start of the list.
             models.Index(
+                "plan_id",
                 "fiscal_year",
                 models.F("working_gap").desc(),
                 condition=models.Q(working_gap__isnull=False),

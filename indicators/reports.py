@@ -197,7 +197,7 @@ def off_trajectory(plan, fiscal_year: int):
     """The working judgements (a queryset) of the plan's indicators behind their straight
     line in a year before their target year, worst first: those with a stored gap
     (``Judgement.working_gap``, written with the judgement), read by its index."""
-    rows = working.plan_judgements(plan, [fiscal_year]).filter(working_gap__isnull=False)
+    rows = working.judgements_behind_line(plan, fiscal_year)
     return rows.select_related(
         "indicator__project__basic_policy__plan", "indicator__project__department"
     ).order_by("-working_gap", "indicator__project__basic_policy__number", "indicator__pk")

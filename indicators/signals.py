@@ -46,7 +46,7 @@ GROUPED_FIELDS = ("measure_id", "department_id", "fiscal_year_added")
 COUNTED_FIELDS = {
     Plan: ("achievement_threshold", "baseline_fiscal_year", "start_fiscal_year", "end_fiscal_year"),
     BasicPolicy: ("plan_id", "number"),
-    Project: ("basic_policy_id", "summary_order", *GROUPED_FIELDS),
+    Project: ("plan_id", "basic_policy_id", "summary_order", *GROUPED_FIELDS),
     Indicator: ("project_id", "project__basic_policy_id"),
 }
 
@@ -114,6 +114,9 @@ def basic_policy_saved(sender, instance, created, **kwargs):
 
 def project_saved(sender, instance, created, **kwargs):
     previous = instance._previous
+    if previous and previous["plan_id"] != instance.plan_id:
+        # Its judgements store their plan (and its years draw their lines).
+        refresh_judgements(instance.indicators.values_list("pk", flat=True))
     if previous and previous["basic_policy_id"] != instance.basic_policy_id:
         refresh_summaries([previous["basic_policy_id"], instance.basic_policy_id])
         return

@@ -130,13 +130,6 @@ class StatusReader:
             rows = rows.filter(fiscal_year__in=list(fiscal_years))
         return rows
 
-    def plan_judgements(self, plan, fiscal_years: Iterable[int]):
-        """The visible stored judgements of a plan's indicators for some years, joined to
-        the plan (no list of ids: for queries that join the indicators anyway)."""
-        return Judgement.objects.filter(
-            self.visible, indicator__project__plan=plan, fiscal_year__in=list(fiscal_years)
-        )
-
     def statuses(
         self, indicators: Iterable[Indicator], fiscal_years: Iterable[int]
     ) -> dict[tuple[int, int], Status]:

@@ -9,16 +9,25 @@ from collections.abc import Iterable
 
 from django.db.models import Q, Sum
 
-from .models import WorkingSummary
+from .models import Judgement, WorkingSummary
 from .statuses import StatusCounts, StatusReader
 
 _reader = StatusReader("working")
 
 judgements = _reader.judgements
-plan_judgements = _reader.plan_judgements
 statuses = _reader.statuses
 status_for = _reader.status_for
 achievement_rows = _reader.achievement_rows
+
+
+def judgements_behind_line(plan, fiscal_year: int):
+    """The plan's judgements of a year whose working figure is behind its straight line
+    (a stored ``working_gap``, which only a working figure has): by the plan and year each
+    row stores, counted and read from a partial index, with no join."""
+    return Judgement.objects.filter(
+        plan_id=plan.pk, fiscal_year=fiscal_year, working_gap__isnull=False
+    )
+
 
 # What the planners' pages count of a whole plan comes from its stored working summaries
 # (indicators.services.working_summaries): a few hundred rows, whatever its size.

@@ -1,17 +1,25 @@
 from django.db import migrations, models
+from django.db.models import OuterRef, Subquery
 
 
 def fill(apps, schema_editor):
-    """Judge every indicator again: the rows it changes are those behind their line."""
+    """Copy each judgement's plan, then judge every indicator again: the rows it changes
+    are those behind their line."""
+    from indicators.services.bulk import immediate_constraint_checks
     from indicators.services.judgements import write_judgements
 
     Indicator = apps.get_model("indicators", "Indicator")
-    write_judgements(
-        apps.get_model("indicators", "Judgement"),
-        apps.get_model("indicators", "Actual"),
-        apps.get_model("indicators", "OfficialStatus"),
-        Indicator.objects.order_by("pk"),
-    )
+    Judgement = apps.get_model("indicators", "Judgement")
+    plan = Indicator.objects.filter(pk=OuterRef("indicator_id")).values("project__plan_id")
+    # Checked as they are written: PostgreSQL alters no table with checks still pending.
+    with immediate_constraint_checks():
+        Judgement.objects.update(plan_id=Subquery(plan[:1]))
+        write_judgements(
+            Judgement,
+            apps.get_model("indicators", "Actual"),
+            apps.get_model("indicators", "OfficialStatus"),
+            Indicator.objects.order_by("pk"),
+        )
 
 
 class Migration(migrations.Migration):
@@ -28,14 +36,25 @@ class Migration(migrations.Migration):
                 verbose_name="目標への軌道からの遅れ",
             ),
         ),
+        migrations.AddField(
+            model_name="judgement",
+            name="plan_id",
+            field=models.BigIntegerField(null=True, verbose_name="計画"),
+        ),
+        migrations.RunPython(fill, migrations.RunPython.noop),
+        migrations.AlterField(
+            model_name="judgement",
+            name="plan_id",
+            field=models.BigIntegerField(verbose_name="計画"),
+        ),
         migrations.AddIndex(
             model_name="judgement",
             index=models.Index(
+                models.F("plan_id"),
                 models.F("fiscal_year"),
                 models.OrderBy(models.F("working_gap"), descending=True),
                 condition=models.Q(("working_gap__isnull", False)),
                 name="judgement_off_trajectory",
             ),
         ),
-        migrations.RunPython(fill, migrations.RunPython.noop),
     ]

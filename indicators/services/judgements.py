@@ -42,6 +42,7 @@ DEFINITION_FIELDS = (
     "decimals",
     "project__plan__achievement_threshold",
     "project__basic_policy_id",
+    "project__plan_id",
     # and what its straight line to the target needs (``achievement.Line``)
     "baseline_fiscal_year",
     "target_fiscal_year",
@@ -76,6 +77,7 @@ COLUMNS = (
     "published_status",
     "published_reason",
     "published_reason_en",
+    "plan_id",
 )
 PUBLISHED = COLUMNS.index("published_status")
 NO_JUDGEMENT = ("", "", "", "")
@@ -163,6 +165,7 @@ def judgement_rows(
             _gap(line, year, working),
             published,
             *_columns(published_judgement, official),
+            definition["project__plan_id"],
         )
     return rows
 

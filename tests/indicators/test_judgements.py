@@ -59,6 +59,7 @@ def assert_stored_equals_fresh(indicators) -> int:
             gap = line.gap(year, working_value) if line else None
             rounded = gap.quantize(Decimal("0.000001"), ROUND_HALF_UP) if gap is not None else None
             assert judgement.working_gap == rounded
+            assert judgement.plan_id == indicator.project.plan_id
             checked += 1
     return checked
 
@@ -142,6 +143,23 @@ def test_a_changed_line_measures_the_gap_again(build_plan):
     indicator.target_fiscal_year = 2026  # 80 in 2021 to 100 in 2026: 84 expected
     indicator.save()
     assert _gap(indicator, 2022) == Decimal("0.166667")
+
+
+def test_a_project_moved_to_another_plan_moves_its_judgements(build_plan):
+    first = build_plan(projects_per_policy=1, policies=1)
+    second = build_plan(projects_per_policy=1, policies=1, slug="second")
+    project = first.projects.get()
+    assert set(
+        Judgement.objects.filter(indicator__project=project).values_list("plan_id", flat=True)
+    ) == {first.pk}
+    project.basic_policy = second.basic_policies.get()
+    project.number = "900"
+    project.save()
+    moved = Judgement.objects.filter(indicator__project=project)
+    assert moved.exists()
+    assert set(moved.values_list("plan_id", flat=True)) == {second.pk}
+    assert not Judgement.objects.filter(plan_id=first.pk).exists()
+    assert assert_stored_equals_fresh(Indicator.objects.all()) == Judgement.objects.count()
 
 
 def test_an_official_status_recorded_or_deleted_judges_again(build_plan):

@@ -4,6 +4,9 @@ from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
+from django.core.paginator import Paginator
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from indicators import achievement, reports, staff_views, working
@@ -193,6 +196,25 @@ def test_trajectory_pages(planner_client, build_plan, monkeypatch):
     assert listed(2)[0] == [str(a)]
     assert listed(99)[0] == [str(a)]
     assert listed("x")[0] == [str(b)]
+
+
+def test_trajectory_is_counted_on_the_plans_own_rows_and_read_a_page_at_a_time(build_plan):
+    """The count reads the judgements' stored plan and gap alone (no join to indicators,
+    projects or other plans); the page is one query."""
+    plans = [build_plan(published=False), build_plan(published=False, slug="other")]
+    for plan in plans:
+        for indicator in Indicator.objects.filter(project__plan=plan)[:3]:
+            Actual.objects.create(indicator=indicator, fiscal_year=2022, value=Decimal("70"))
+    paginator = Paginator(reports.off_trajectory(plans[0], 2022), 2)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert paginator.count == 3
+        page = paginator.page(2)
+        assert [row.indicator.plan for row in reports.trajectory_rows(page)] == [plans[0]]
+
+    count, read = (query["sql"] for query in queries.captured_queries)
+    assert "JOIN" not in count and '"plan_id" = ' in count
+    assert "LIMIT 2 OFFSET 2" in read or "LIMIT 1 OFFSET 2" in read
 
 
 def test_comparison_pages_keep_the_other_year(planner_client, build_plan, monkeypatch):
