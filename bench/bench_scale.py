@@ -65,6 +65,15 @@ PAGES = [
     ("staff dashboard", HTML, "staff:dashboard", {"slug": "{slug}", "year": "{year}"}, ""),
     ("staff tracker", HTML, "staff:tracker", {"slug": "{slug}", "year": "{year}"}, ""),
     ("staff trajectory", HTML, "staff:trajectory", {"slug": "{slug}", "year": "{year}"}, ""),
+    # The reporting year is the plan's end year, where no line is drawn (an empty list);
+    # the year before lists a fifth of the plan's indicators, behind their line.
+    (
+        "staff trajectory, year before",
+        HTML,
+        "staff:trajectory",
+        {"slug": "{slug}", "year": "{previous}"},
+        "",
+    ),
     ("staff review queue", HTML, "staff:review_queue", {"slug": "{slug}", "year": "{year}"}, ""),
     ("staff summary", HTML, "staff:summary", {"slug": "{slug}", "year": "{year}"}, ""),
     (
