@@ -1,10 +1,10 @@
 """Stored judgements: the rule runs when an indicator's inputs change, never when a page reads.
 
-Whatever changes an indicator's definition, its figures, its official statuses or its plan's
-threshold calls ``refresh_judgements`` (or ``refresh_plan_judgements``) in the same
-transaction: the workflow and import services explicitly (they write in bulk, which sends no
-signals), ``indicators.signals`` for every single save or delete (the admin, the shell,
-fixtures). ``recompute_all_judgements`` rebuilds everything (``manage.py
+Whatever changes an indicator's definition, its figures, its official statuses, its plan's
+threshold or years, or its project's plan calls ``refresh_judgements`` (or
+``refresh_plan_judgements``) in the same transaction: the workflow and import services
+explicitly (they write in bulk, which sends no signals), ``indicators.signals`` for every
+single save or delete (the admin, the shell, fixtures). ``recompute_all_judgements`` rebuilds everything (``manage.py
 recompute_judgements``, after a change of the rule).
 
 Each refresh judges its indicators from the database's current state and writes only
