@@ -678,6 +678,9 @@ class WorkingSummary(models.Model):
     draft = models.PositiveIntegerField(_("下書き・差し戻し"))
     submitted = models.PositiveIntegerField(_("提出済み"))
     approved = models.PositiveIntegerField(_("承認済み・公表済み"))
+    # Judgements of the year behind their straight line (a stored working_gap): the
+    # length of the planners' trajectory list.
+    behind_line = models.PositiveIntegerField(_("軌道から遅れている指標"))
 
     class Meta:
         verbose_name = _("作業中の集計")

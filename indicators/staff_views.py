@@ -12,7 +12,6 @@ from functools import wraps
 from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -122,9 +121,7 @@ def dashboard(request, slug, year):
 @planner_required
 def trajectory(request, slug, year):
     plan = _plan_and_year(slug, year)
-    # Django's Paginator: a COUNT over the plan's own index, then the page read from the
-    # start of the index (a window count would read and sort every row behind the line).
-    paged = _paginated(request, Paginator(reports.off_trajectory(plan, year), PAGE_SIZE))
+    paged = _paginated(request, reports.off_trajectory_pages(plan, year, PAGE_SIZE))
     return render(
         request,
         "indicators/staff/trajectory.html",

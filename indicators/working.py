@@ -109,3 +109,10 @@ def submitted_count(plan, fiscal_year: int) -> int:
     """The plan's figures of the year waiting for review (submitted): one query."""
     rows = WorkingSummary.objects.filter(basic_policy__plan=plan, fiscal_year=fiscal_year)
     return rows.aggregate(n=Sum("submitted"))["n"] or 0
+
+
+def behind_line_count(plan, fiscal_year: int) -> int:
+    """How many of the plan's judgements of the year are behind their straight line (the
+    length of ``judgements_behind_line``), from its stored summaries: one query."""
+    rows = WorkingSummary.objects.filter(basic_policy__plan=plan, fiscal_year=fiscal_year)
+    return rows.aggregate(n=Sum("behind_line"))["n"] or 0

@@ -22,8 +22,19 @@ def fill(apps, schema_editor):
         )
 
 
+def count(apps, schema_editor):
+    """Count the working summaries again, with the judgements behind their line."""
+    from indicators.services.working_summaries import write_working_summaries
+
+    policies = apps.get_model("policies", "BasicPolicy").objects.values_list("pk", flat=True)
+    write_working_summaries(apps, policies)
+
+
 class Migration(migrations.Migration):
-    dependencies = [("indicators", "0026_search_entries")]
+    dependencies = [
+        ("indicators", "0026_search_entries"),
+        ("policies", "0006_project_policy_number_index"),
+    ]
 
     operations = [
         migrations.AddField(
@@ -57,4 +68,11 @@ class Migration(migrations.Migration):
                 name="judgement_off_trajectory",
             ),
         ),
+        migrations.AddField(
+            model_name="workingsummary",
+            name="behind_line",
+            field=models.PositiveIntegerField(default=0, verbose_name="軌道から遅れている指標"),
+            preserve_default=False,
+        ),
+        migrations.RunPython(count, migrations.RunPython.noop),
     ]

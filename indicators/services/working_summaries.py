@@ -29,7 +29,7 @@ STATE_FIELDS = {  # a figure's state → the field that counts it
     "approved": "approved",
     "published": "approved",
 }
-COUNTED = (*STATUS_FIELDS, "draft", "submitted", "approved")
+COUNTED = (*STATUS_FIELDS, "draft", "submitted", "approved", "behind_line")
 GROUP = ("basic_policy_id", "measure_id", "department_id", "fiscal_year_added")
 
 
@@ -90,8 +90,9 @@ def _counted_in_years(models, policy_ids: list[int], years: list[int]) -> dict[t
         beside = indicators.annotate(
             judged=FilteredRelation("judgements", condition=Q(judgements__fiscal_year=year)),
             figure=FilteredRelation("actuals", condition=Q(actuals__fiscal_year=year)),
-        )
-        for *group, status, state, n in _grouped(beside, "judged__working_status", "figure__state"):
+        ).annotate(behind=Q(judged__working_gap__isnull=False))
+        grouped = _grouped(beside, "judged__working_status", "figure__state", "behind")
+        for *group, status, state, behind, n in grouped:
             fields = rows.setdefault(
                 (tuple(group), year), {"indicators": 0, **dict.fromkeys(COUNTED, 0)}
             )
@@ -100,6 +101,8 @@ def _counted_in_years(models, policy_ids: list[int], years: list[int]) -> dict[t
                 fields[status] += n
             if state:
                 fields[STATE_FIELDS[state]] += n
+            if behind:
+                fields["behind_line"] += n
     return rows
 
 
@@ -131,9 +134,16 @@ def _counted(models, policy_ids: list[int]) -> dict[tuple, dict]:
         for year in years.get(group[0], ()):
             row(group, year)
     in_policies = {"indicator__project__basic_policy_id__in": policy_ids}
+    # A judgement behind its line has a status: a line needs what the rule judges by.
     judged = models["Judgement"].objects.filter(**in_policies).exclude(working_status="")
-    for *group, year, status, n in _grouped(judged, "fiscal_year", "working_status"):
-        row(tuple(group), year)[status] = n
+    judged = judged.annotate(behind=Q(working_gap__isnull=False))
+    for *group, year, status, behind, n in _grouped(
+        judged, "fiscal_year", "working_status", "behind"
+    ):
+        found = row(tuple(group), year)
+        found[status] += n
+        if behind:
+            found["behind_line"] += n
     figures = models["Actual"].objects.filter(**in_policies)
     for *group, year, state, n in _grouped(figures, "fiscal_year", "state"):
         row(tuple(group), year)[STATE_FIELDS[state]] += n

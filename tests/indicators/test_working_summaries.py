@@ -40,12 +40,14 @@ def counted_by_hand(plan) -> dict[tuple, dict]:
     for group in indicators:
         for year in range(plan.start_fiscal_year - 1, plan.end_fiscal_year + 1):
             row(group, year)
-    for indicator_id, year, status in Judgement.objects.filter(
+    for indicator_id, year, status, gap in Judgement.objects.filter(
         indicator_id__in=group_of
-    ).values_list("indicator_id", "fiscal_year", "working_status"):
+    ).values_list("indicator_id", "fiscal_year", "working_status", "working_gap"):
         found = row(group_of[indicator_id], year)
         if status:
             found[status] += 1
+        if gap is not None:
+            found["behind_line"] += 1
     for indicator_id, year, state in Actual.objects.filter(indicator_id__in=group_of).values_list(
         "indicator_id", "fiscal_year", "state"
     ):
@@ -77,6 +79,7 @@ def test_a_synthetic_plan_is_counted():
     rows = stored(plan)
     assert rows == counted_by_hand(plan)
     assert any(fields["submitted"] for fields in rows.values())  # states are counted
+    assert any(fields["behind_line"] for fields in rows.values())  # and gaps
     assert any(added is not None for (_p, _m, _d, added), _year in rows)  # R5-1 projects
 
 
