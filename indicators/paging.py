@@ -39,10 +39,10 @@ class CountedPaginator(Paginator):
 
 
 class StoredCountPaginator(Paginator):
-    """Django's Paginator over a list whose length is stored (``PolicyCounts``): a page
-    costs one query, the sorted page itself, which an index can read from the start of
-    the list without sorting or counting the rest. Pages past the end are the last page,
-    as with Paginator (the stored length bounds the OFFSET)."""
+    """Django's Paginator over a list whose length is stored (``PolicyCounts``, the
+    working summaries): a page costs one query, the sorted page itself, which an index
+    can read from the start of the list without sorting or counting the rest. Pages past
+    the end are the last page, as with Paginator (the stored length bounds the OFFSET)."""
 
     def __init__(self, object_list, per_page, count: int):
         super().__init__(object_list, per_page)

@@ -231,8 +231,8 @@ def prepared_rows(objs: Sequence[models.Model], fields: list, db) -> list[list]:
 
     def prepare(index: int, value):
         field = fields[index]
-        if type(value) is Decimal and isinstance(field, models.DecimalField) and value.is_finite():
-            return value
+        if value.__class__ is Decimal:  # taken as it is (db_value); values seldom repeat
+            return db_value(field, value, db)
         try:
             key = (value.__class__, value)
             found = memo[index].get(key, memo)
