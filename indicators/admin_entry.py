@@ -14,39 +14,47 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext
 
+from policies import roles
 from policies.models import Plan, Project, ReportingYear
 
+from . import plan_lists
 from .forms import ENTRY_FIELDS, YearEntryForm
 from .models import Indicator
-from .paging import CountedPaginator
 from .services import workflow
 from .values import parse_whole_number
 
 ENTRY_TEMPLATE = "admin/indicators/actual/entry.html"
 ENTRY_PAGE_SIZE = 50  # indicators per page of the yearly entry form, as the staff lists
+ENTRY_COLUMNS = 10  # the entry table's columns besides one per previous year
 
 
-def _entry_indicators(user):
-    return Indicator.objects.for_user(user).with_yearly_data().in_plan_order()
+def _entry_indicators(user, plans):
+    return Indicator.objects.for_user(user).with_yearly_data().filter(project__plan__in=plans)
 
 
-def _entry_page(request):
-    """A page of the user's indicators: a planner's form of every indicator of a
-    41,200-project plan was 68 MB and took 109 s."""
-    indicators = _entry_indicators(request.user)
-    return CountedPaginator(indicators, ENTRY_PAGE_SIZE).get_page(request.GET.get("page"))
+def _entry_page(request, plans, fiscal_year: int):
+    """A page of the user's indicators of ``plans``, plan by plan, each in its order (a
+    planner's form of every indicator of a 41,200-project plan was 68 MB and took 109 s;
+    a count and sort of every plan's indicators for each page, 140 ms)."""
+    user = request.user
+    departments = roles.department_ids_in_scope(user)
+    indicators = _entry_indicators(user, plans)
+    paginator = plan_lists.plans_indicators(
+        plans, fiscal_year, indicators, ENTRY_PAGE_SIZE, departments
+    )
+    return paginator.get_page(request.GET.get("page"))
 
 
-def _posted_indicators(request) -> list[Indicator]:
-    """The indicators whose fields the form posted (the user's only, a page's worth): a
-    save writes what was typed even if the list moved since it was shown."""
+def _posted_indicators(request, plans) -> list[Indicator]:
+    """The indicators whose fields the form posted (the user's only, of ``plans``, a
+    page's worth): a save writes what was typed even if the list moved since it was shown."""
     ids = set()
     for key in request.POST:
         prefix, _, pk = key.rpartition("_")
         if prefix in ENTRY_FIELDS:
             ids.add(parse_whole_number(pk))
     ids = sorted(ids - {None})[:ENTRY_PAGE_SIZE]
-    return list(_entry_indicators(request.user).filter(pk__in=ids))
+    return list(_entry_indicators(request.user, plans).filter(pk__in=ids))
 
 
 def entry_plans(user) -> list[Plan]:
@@ -60,6 +68,12 @@ def entry_fiscal_years(user, plans=None) -> list[int]:
     """Every fiscal year of those plans, oldest first."""
     plans = entry_plans(user) if plans is None else plans
     return sorted({y for p in plans for y in range(p.start_fiscal_year, p.end_fiscal_year + 1)})
+
+
+def plans_of_year(plans, fiscal_year: int) -> list[Plan]:
+    """Those of ``plans`` whose years include ``fiscal_year``, as the upload template lists
+    them: a figure is entered for a year of its plan."""
+    return [p for p in plans if p.start_fiscal_year <= fiscal_year <= p.end_fiscal_year]
 
 
 class ActualEntryMixin:
@@ -76,6 +90,11 @@ class ActualEntryMixin:
         requested = parse_whole_number(
             request.POST.get("fiscal_year") or request.GET.get("fiscal_year") or ""
         )
+        if request.POST and requested not in years:  # never saved under another year
+            messages.error(
+                request, gettext("この年度の実績は入力できません。年度を選び直してください。")
+            )
+            return HttpResponseRedirect(reverse("admin:indicators_actual_entry"))
         fiscal_year = requested if requested in years else (years[-1] if years else None)
         context = {
             **self.admin_site.each_context(request),
@@ -86,6 +105,7 @@ class ActualEntryMixin:
         }
         if fiscal_year is None:
             return TemplateResponse(request, ENTRY_TEMPLATE, context)
+        plans = plans_of_year(plans, fiscal_year)
         locked_plans = set(
             ReportingYear.objects.filter(
                 plan__in=plans, fiscal_year=fiscal_year, is_locked=True
@@ -93,10 +113,10 @@ class ActualEntryMixin:
         )
         previous_years = list(range(min(p.start_fiscal_year for p in plans), fiscal_year))
         submitting = request.POST.get("action") == "submit"
-        page = _entry_page(request)
+        page = _entry_page(request, plans, fiscal_year)
         form = YearEntryForm(
             request.POST or None,
-            indicators=_posted_indicators(request) if request.POST else page.object_list,
+            indicators=_posted_indicators(request, plans) if request.POST else page.object_list,
             fiscal_year=fiscal_year,
             previous_years=previous_years,
             locked_plans=locked_plans,
@@ -111,6 +131,8 @@ class ActualEntryMixin:
             form=form,
             previous_years=previous_years,
             locked=bool(locked_plans),
+            several_plans=len(plans) > 1,
+            columns=ENTRY_COLUMNS + len(previous_years),
             page=page,
             page_links=page.paginator.get_elided_page_range(page.number),
             query=query,

@@ -1,7 +1,8 @@
 """Long staff lists of a plan in the plan's order, a page at a time, at any size of plan.
 
-The carry-over page lists a plan's indicators and the review queue a year's submitted
-actuals, both by basic policy number, then project number. Those keys live on two joined
+The carry-over page lists a plan's indicators, the yearly entry those of several plans (an
+officer's, of their departments only) and the review queue a year's submitted actuals, all
+by basic policy number, then project number. Those keys live on two joined
 tables, so PostgreSQL sorts every row of the list to find the first fifty (and a window
 count sorted them with the count): 47 and 57 ms at 41,200 projects. Here PostgreSQL walks
 the plan's policies in number order (their unique index) and, for each (a LATERAL join),
@@ -10,28 +11,32 @@ or actuals, and stops once it has the page: its time grows with the page's numbe
 with the plan. Other databases (SQLite, for tests and development) read the same ids
 from the ordered queryset; tests compare both with Django's Paginator over it.
 
-The lengths of both lists are stored: the carry-over's is the sum of its policies'
-indicator counts (``PolicyCounts``), the review queue's the sum of the year's submitted
-figures in the plan's working summaries (``indicators.working.submitted_count``).
+The lengths of the lists are stored: the carry-over's is the sum of its policies'
+indicator counts (``PolicyCounts``), the yearly entry's the sum of the indicators in the
+plans' working summaries of the year (of the departments only, for an officer), the review
+queue's the sum of the year's submitted figures there (``working.submitted_count``).
 """
+
+import functools
 
 from django.db import connections
 from django.db.models import Sum
 
 from . import working
-from .models import ActualState, PolicyCounts
+from .models import ActualState, PolicyCounts, WorkingSummary
 from .paging import WalkedPaginator
 
 INDICATOR_ORDER = ("project__basic_policy__number", "project__number", "order", "pk")
 ACTUAL_ORDER = ("indicator__project__basic_policy__number", "indicator__project__number", "pk")
 
-# The inner LIMIT keeps each policy's walk to the rows the page may need.
+# The inner LIMIT keeps each policy's walk to the rows the page may need. {departments} is
+# "" or IN_DEPARTMENTS.
 PLAN_INDICATORS = """
 SELECT listed.id FROM policies_basicpolicy policy CROSS JOIN LATERAL (
     SELECT indicator.id, project.number, indicator."order"
     FROM policies_project project
     JOIN indicators_indicator indicator ON indicator.project_id = project.id
-    WHERE project.basic_policy_id = policy.id AND project.plan_id = %(plan)s
+    WHERE project.basic_policy_id = policy.id AND project.plan_id = %(plan)s {departments}
     ORDER BY project.number, indicator."order", indicator.id
     LIMIT %(stop)s
 ) listed (id, project_number, indicator_order)
@@ -39,6 +44,7 @@ WHERE policy.plan_id = %(plan)s
 ORDER BY policy.number, listed.project_number, listed.indicator_order, listed.id
 LIMIT %(size)s OFFSET %(start)s
 """
+IN_DEPARTMENTS = "AND project.department_id = ANY(%(departments)s)"
 
 YEAR_ACTUALS = """
 SELECT listed.id FROM policies_basicpolicy policy CROSS JOIN LATERAL (
@@ -89,10 +95,45 @@ def plan_indicator_count(plan) -> int:
 def plan_indicators(plan, indicators, per_page: int) -> WalkedPaginator:
     """A paginator of ``indicators`` (the plan's, all of them) in the plan's order."""
     indicators = indicators.order_by(*INDICATOR_ORDER)
-    walk = _walk(indicators, PLAN_INDICATORS, plan=plan.pk)
+    walk = _walk(indicators, PLAN_INDICATORS.format(departments=""), plan=plan.pk)
     return WalkedPaginator(
         indicators, per_page, count=lambda: plan_indicator_count(plan), walk=walk
     )
+
+
+def plans_indicators(
+    plans, fiscal_year: int, indicators, per_page: int, departments=None
+) -> WalkedPaginator:
+    """A paginator of ``indicators`` (every indicator of ``plans``, or of their
+    ``departments`` only, a list of ids) plan by plan in the order given, each in the plan's
+    order. Each plan's length is the sum of the indicators in its working summaries of
+    ``fiscal_year`` (a year of every plan): a page reads the lengths, then walks the plans
+    it falls in."""
+    plans = list(plans)
+    indicators = indicators.order_by("project__plan", *INDICATOR_ORDER)
+    sql = PLAN_INDICATORS.format(departments="" if departments is None else IN_DEPARTMENTS)
+
+    @functools.cache
+    def lengths() -> dict[int, int]:
+        rows = WorkingSummary.objects.filter(basic_policy__plan__in=plans, fiscal_year=fiscal_year)
+        if departments is not None:
+            rows = rows.filter(department_id__in=departments)
+        rows = rows.order_by().values_list("basic_policy__plan_id").annotate(n=Sum("indicators"))
+        return dict(rows)
+
+    def walk(start: int, stop: int) -> list[int]:
+        ids, offset = [], 0
+        for plan in plans:
+            length = lengths().get(plan.pk, 0)
+            if offset < stop and start < offset + length:
+                in_plan = indicators.filter(project__plan=plan).order_by(*INDICATOR_ORDER)
+                params = {"plan": plan.pk, "departments": departments}
+                walk_plan = _walk(in_plan, sql, **params)
+                ids += walk_plan(max(start - offset, 0), min(stop, offset + length) - offset)
+            offset += length
+        return ids
+
+    return WalkedPaginator(indicators, per_page, count=lambda: sum(lengths().values()), walk=walk)
 
 
 def submitted_actuals(plan, year: int, actuals, per_page: int) -> WalkedPaginator:

@@ -133,6 +133,16 @@ def departments_of(user):
     return department_model.objects.filter(members=user)
 
 
+def department_ids_in_scope(user) -> list[int] | None:
+    """The ids of the departments whose objects the user sees, or None for every
+    department (a planner's scope): for reads of stored counts kept per department."""
+    if sees_all_departments(user):
+        return None
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    return list(departments_of(user).order_by("pk").values_list("pk", flat=True))
+
+
 def scope_to_departments(queryset, user, department_field: str):
     """``queryset`` limited to the user's departments; ``department_field`` is the lookup
     path from the model to Department ("department", "project__department", …)."""

@@ -279,3 +279,59 @@ def test_a_save_writes_the_indicators_posted_even_if_the_list_moved(client, worl
     )
     assert Actual.objects.get(indicator=world["other"], fiscal_year=2023).value == 7
     assert not Actual.objects.filter(indicator=world["own"], fiscal_year=2023).exists()
+
+
+def test_the_form_lists_the_plans_of_the_year_each_under_its_name(client, world, build_plan):
+    later = build_plan(projects_per_policy=1, policies=1, slug="later", published=False)
+    later.name, later.start_fiscal_year, later.end_fiscal_year = "次期計画", 2023, 2027
+    later.save()
+    project = later.projects.get()
+    project.department = world["own"].project.department
+    project.save()
+    client.force_login(world["officer"])
+
+    def listed(year):
+        response = client.get(entry_url(year))
+        return [row.indicator for row in response.context["form"].rows], response
+
+    rows, response = listed(2022)
+    assert rows == [world["own"]]
+    assert response.context["years"] == list(range(2020, 2028))
+    assert 'class="entry-plan"' not in response.content.decode()
+    rows, response = listed(2023)  # the newer plan first, as the plans are listed
+    assert rows == [Indicator.objects.get(project=project), world["own"]]
+    html = response.content.decode()
+    assert html.count('class="entry-plan"') == 2
+    own_row = html.index(f'data-indicator="{world["own"].pk}"')
+    assert html.index(later.name) < html.index(world["plan"].name) < own_row
+    assert listed(2026)[0] == [Indicator.objects.get(project=project)]
+
+
+def test_a_save_for_a_year_outside_the_indicators_plan_writes_nothing(client, world):
+    client.force_login(world["officer"])
+
+    def figures():
+        return list(Actual.objects.order_by("pk").values_list("fiscal_year", "value", "version"))
+
+    Actual.objects.filter(indicator=world["own"], fiscal_year=2024).delete()
+    before = figures()
+    response = post(client, world, "12", year=2019)  # before the plan: not a year offered
+    assert figures() == before  # not saved under the latest year instead
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "この年度の実績は入力できません" in page
+
+
+def test_the_entry_page_reads_a_fixed_number_of_queries(
+    client, world, build_plan, django_assert_max_num_queries
+):
+    client.force_login(world["planner"])
+    with django_assert_max_num_queries(40) as one_plan:
+        client.get(entry_url())
+    for slug in ("second", "third"):
+        build_plan(projects_per_policy=3, policies=2, slug=slug, published=False)
+    with django_assert_max_num_queries(40) as three_plans:
+        response = client.get(entry_url())
+    assert len(response.context["form"].rows) == 14
+    # one walk more for the plans the page spans
+    assert len(three_plans.captured_queries) <= len(one_plan.captured_queries) + 2

@@ -1,4 +1,4 @@
-"""The staff lists of a plan (carry-over, review queue) page as Django's Paginator pages the
+"""The staff lists of a plan (carry-over, yearly entry, review queue) page as Django's Paginator pages the
 ordered queryset: on PostgreSQL they are read by walking the plan's policies and projects
 in order (indicators.plan_lists), elsewhere from the queryset itself."""
 
@@ -11,7 +11,7 @@ from indicators import plan_lists
 from indicators.models import Actual, Indicator
 from indicators.services import workflow
 from indicators.services.summaries import refresh_plan_summaries
-from policies.models import BasicPolicy, Project
+from policies.models import BasicPolicy, Department, Plan, Project
 
 pytestmark = pytest.mark.django_db
 
@@ -87,6 +87,52 @@ def test_the_carry_over_list_pages_as_the_ordered_queryset(tangled_plan, assert_
         4,
         assert_same_page,
     )
+
+
+@pytest.fixture
+def departments(tangled_plan):
+    """Two departments sharing the projects of both plans, a third of them with none."""
+    first, second = (Department.objects.create(name=name) for name in ("子育て支援課", "保育課"))
+    for index, project in enumerate(Project.objects.order_by("pk")):
+        project.department = (first, second, None)[index % 3]
+        project.save()  # as the admin saves it: the working summaries move the project
+    return first, second
+
+
+@pytest.mark.parametrize("scoped", [False, True], ids=["planner", "officer"])
+def test_the_yearly_entry_pages_plan_by_plan_as_the_ordered_queryset(
+    tangled_plan, departments, assert_same_page, scoped
+):
+    plans = [tangled_plan, Plan.objects.get(slug="other")]  # not in the order of their ids
+    indicators = Indicator.objects.filter(project__plan__in=plans)
+    department_ids = None
+    if scoped:
+        indicators = indicators.filter(project__department=departments[0])
+        department_ids = [departments[0].pk]
+    expected = [
+        indicator
+        for plan in plans
+        for indicator in indicators.filter(project__plan=plan).order_by(
+            "project__basic_policy__number", "project__number", "order", "pk"
+        )
+    ]
+    assert len(expected) == (5 if scoped else 18)
+    assert [i.project.plan for i in (expected[0], expected[-1])] == plans
+    for per_page in (1, 2, 4):
+        _same_pages(
+            lambda per_page=per_page: plan_lists.plans_indicators(
+                plans, 2024, indicators, per_page, department_ids
+            ),
+            expected,
+            per_page,
+            assert_same_page,
+        )
+
+
+def test_the_yearly_entry_of_no_department_is_empty(tangled_plan):
+    plans = [tangled_plan]
+    paginator = plan_lists.plans_indicators(plans, 2024, Indicator.objects.none(), 50, [])
+    assert paginator.count == 0 and list(paginator.get_page(1).object_list) == []
 
 
 def test_the_review_queue_pages_as_the_ordered_queryset(tangled_plan, assert_same_page):
