@@ -11,6 +11,7 @@ from policies import roles
 from policies.admin_filters import DepartmentFilter
 from policies.models import Plan, Project
 
+from . import working
 from .admin_entry import ActualEntryMixin
 from .admin_lists import CountedOnceChangeList, FiscalYearFilter
 from .admin_plan_io import PlanWorkbookMixin
@@ -202,6 +203,10 @@ class ActualAdmin(
 
     def get_changelist(self, request, **kwargs):
         return CountedOnceChangeList
+
+    def stored_total(self, request) -> int:
+        """The user's actuals, all of them, counted from the working summaries."""
+        return working.figure_count(roles.department_ids_in_scope(request.user))
 
     @admin.display(description=_("担当課"), ordering="indicator__project__department")
     def department(self, obj):

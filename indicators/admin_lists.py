@@ -12,6 +12,8 @@ from django.contrib.admin.views.main import ChangeList
 from django.core.paginator import InvalidPage
 from django.db.models import Exists, Max, Min
 
+from .paging import StoredCountPaginator
+
 
 class FiscalYearFilter(admin.AllValuesFieldListFilter):
     """The years in which the user may see an actual, as Django's filter offers them, each
@@ -44,14 +46,28 @@ def years_with_rows(queryset, field_name: str) -> list[int]:
 
 
 class CountedOnceChangeList(ChangeList):
-    """Django's list, counting a list nothing filters only once: its total is the same
-    number as its length."""
+    """Django's list, counting all its rows at most once: the total beside the search box
+    and the length of a list nothing filters are the same number. Where the model admin
+    has a ``stored_total(request)`` (the user's rows, counted from stored summaries), it
+    is read instead of counting: over the 600,000 actuals of a few large plans, Django's
+    ``COUNT(*)`` was 25-29 ms of every page."""
+
+    def _total(self, request, paginator) -> int:
+        stored_total = getattr(self.model_admin, "stored_total", None)
+        if stored_total is not None:
+            return stored_total(request)
+        return paginator.count if self._unfiltered() else self.root_queryset.count()
+
+    def _unfiltered(self) -> bool:
+        return self.queryset.query.where == self.root_queryset.query.where
 
     def get_results(self, request):
-        filtered = self.queryset.query.where != self.root_queryset.query.where
-        if filtered or not self.model_admin.show_full_result_count:
+        if not self.model_admin.show_full_result_count:
             return super().get_results(request)
         paginator = self.model_admin.get_paginator(request, self.queryset, self.list_per_page)
+        total = self._total(request, paginator)
+        if self._unfiltered():
+            paginator = StoredCountPaginator(self.queryset, self.list_per_page, total)
         result_count = paginator.count
         can_show_all = result_count <= self.list_max_show_all
         multi_page = result_count > self.list_per_page
@@ -62,9 +78,9 @@ class CountedOnceChangeList(ChangeList):
                 result_list = paginator.page(self.page_num).object_list
             except InvalidPage as error:
                 raise IncorrectLookupParameters from error
-        self.result_count = self.full_result_count = result_count
+        self.result_count, self.full_result_count = result_count, total
         self.show_full_result_count = True
-        self.show_admin_actions = bool(result_count)
+        self.show_admin_actions = bool(total)
         self.result_list = result_list
         self.can_show_all = can_show_all
         self.multi_page = multi_page

@@ -116,3 +116,15 @@ def behind_line_count(plan, fiscal_year: int) -> int:
     length of ``judgements_behind_line``), from its stored summaries: one query."""
     rows = WorkingSummary.objects.filter(basic_policy__plan=plan, fiscal_year=fiscal_year)
     return rows.aggregate(n=Sum("behind_line"))["n"] or 0
+
+
+def figure_count(departments=None) -> int:
+    """Every figure (actual) of every plan, or of the projects of ``departments`` (ids)
+    only, whatever its state and year, from the stored summaries: one query."""
+    rows = WorkingSummary.objects.all()
+    if departments is not None:
+        rows = rows.filter(department_id__in=departments)
+    totals = rows.aggregate(
+        draft=Sum("draft"), submitted=Sum("submitted"), approved=Sum("approved")
+    )
+    return sum(n or 0 for n in totals.values())
