@@ -492,17 +492,24 @@ class Line(NamedTuple):
         direction: str,
         target_kind: str,
         baseline_value: Decimal | None,
-        baseline_year: int,
+        baseline_year: int | None,
         target_value: Decimal | None,
-        target_year: int,
+        target_year: int | None,
+        plan_years: tuple[int | None, int] = (None, 0),
     ) -> Line | None:
         """An indicator's line, or None: other qualitative targets, a missing baseline or
-        target value, or a target year before the baseline year draw none."""
+        target value, or a target year before the baseline year draw none. An indicator
+        without its own baseline or target year takes its plan's baseline or end year
+        (``plan_years``)."""
         if target_kind == TargetKind.MAINTAIN:
             target_value = baseline_value
         elif target_kind != TargetKind.NUMERIC:
             return None
-        if baseline_value is None or target_value is None or target_year < baseline_year:
+        baseline_year = baseline_year or plan_years[0]
+        target_year = target_year or plan_years[1]
+        if baseline_value is None or target_value is None or not (baseline_year and target_year):
+            return None
+        if target_year < baseline_year:
             return None
         baseline_value = _as_decimal(baseline_value, "baseline_value")
         target_value = _as_decimal(target_value, "target_value")

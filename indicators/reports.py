@@ -188,9 +188,10 @@ def trajectory_line(indicator: Indicator) -> achievement.Line | None:
         direction=indicator.direction,
         target_kind=indicator.target_kind,
         baseline_value=indicator.baseline_value,
-        baseline_year=indicator.baseline_fiscal_year or indicator.plan.baseline_fiscal_year,
+        baseline_year=indicator.baseline_fiscal_year,
         target_value=indicator.target_value,
-        target_year=indicator.effective_target_fiscal_year,
+        target_year=indicator.target_fiscal_year,
+        plan_years=(indicator.plan.baseline_fiscal_year, indicator.plan.end_fiscal_year),
     )
 
 

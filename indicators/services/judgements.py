@@ -107,11 +107,13 @@ def _line(definition: dict) -> achievement.Line | None:
         direction=definition["direction"],
         target_kind=definition["target_kind"],
         baseline_value=definition["baseline_value"],
-        baseline_year=definition["baseline_fiscal_year"]
-        or definition["project__plan__baseline_fiscal_year"],
+        baseline_year=definition["baseline_fiscal_year"],
         target_value=definition["target_value"],
-        target_year=definition["target_fiscal_year"]
-        or definition["project__plan__end_fiscal_year"],
+        target_year=definition["target_fiscal_year"],
+        plan_years=(
+            definition["project__plan__baseline_fiscal_year"],
+            definition["project__plan__end_fiscal_year"],
+        ),
     )
 
 

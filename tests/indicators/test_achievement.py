@@ -767,7 +767,9 @@ def test_is_on_track(direction, expected, actual, on_track):
 BASELINE, TARGET = D("80"), D("100")
 
 
-def _line(kind=NUMERIC, direction=UP, baseline=BASELINE, target=TARGET, years=(2019, 2024)):
+def _line(
+    kind=NUMERIC, direction=UP, baseline=BASELINE, target=TARGET, years=(2019, 2024), plan=(None, 0)
+):
     return Line.of(
         direction=direction,
         target_kind=kind,
@@ -775,6 +777,7 @@ def _line(kind=NUMERIC, direction=UP, baseline=BASELINE, target=TARGET, years=(2
         baseline_year=years[0],
         target_value=target,
         target_year=years[1],
+        plan_years=plan,
     )
 
 
@@ -805,10 +808,27 @@ def test_line_gap(line, year, actual, gap):
         _line(baseline=None),
         _line(target=None),
         _line(years=(2024, 2020)),  # a target year before the baseline year
+        _line(years=(None, 2024)),  # no baseline year, and no plan's to take
+        _line(years=(2019, None)),
+        _line(years=(None, 2020), plan=(2021, 2024)),  # the plan's baseline year after it
     ],
 )
 def test_no_line(line):
     assert line is None
+
+
+@pytest.mark.parametrize(
+    ("years", "expected"),
+    [
+        ((None, None), (2019, 2024)),  # the plan's baseline and end years
+        ((2020, None), (2020, 2024)),
+        ((None, 2022), (2019, 2022)),
+        ((2021, 2023), (2021, 2023)),  # its own years first
+    ],
+)
+def test_a_line_without_its_own_years_takes_its_plans(years, expected):
+    line = _line(years=years, plan=(2019, 2024))
+    assert (line.baseline_year, line.target_year) == expected
 
 
 def test_interim_year_status_and_trajectory_together():
