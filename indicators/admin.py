@@ -125,6 +125,13 @@ class IndicatorAdmin(roles.DepartmentScopedAdminMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["project", "carried_over_from"]
     inlines = [ActualInline, OfficialStatusInline]
 
+    def get_changelist(self, request, **kwargs):
+        return CountedOnceChangeList
+
+    def stored_total(self, request) -> int:
+        """The user's indicators, all of them, counted from the working summaries."""
+        return working.indicator_count(roles.department_ids_in_scope(request.user))
+
     @admin.display(description=_("事業番号"), ordering="project__number")
     def project_number(self, obj):
         return obj.project.number

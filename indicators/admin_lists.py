@@ -1,4 +1,4 @@
-"""The actuals' admin list at any size: its fiscal-year filter and its counts.
+"""The actuals' and indicators' admin lists at any size: the fiscal-year filter and the counts.
 
 Django's own ways read every actual: the fiscal-year filter (``AllValuesFieldListFilter``)
 finds its choices with a DISTINCT over the whole table, and the list counts all its rows

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 
 from .models import Judgement, WorkingSummary
 from .statuses import StatusCounts, StatusReader
@@ -128,3 +128,13 @@ def figure_count(departments=None) -> int:
         draft=Sum("draft"), submitted=Sum("submitted"), approved=Sum("approved")
     )
     return sum(n or 0 for n in totals.values())
+
+
+def indicator_count(departments=None) -> int:
+    """Every indicator of every plan, or of the projects of ``departments`` (ids) only,
+    from the stored summaries (every group has a row in its plan's first year, carrying
+    the group's indicators): one query."""
+    rows = WorkingSummary.objects.filter(fiscal_year=F("basic_policy__plan__start_fiscal_year"))
+    if departments is not None:
+        rows = rows.filter(department_id__in=departments)
+    return rows.aggregate(n=Sum("indicators"))["n"] or 0

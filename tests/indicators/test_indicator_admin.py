@@ -1,5 +1,7 @@
 """Planners mark the summary's main indicators in the indicator list; officers cannot."""
 
+from decimal import Decimal
+
 import pytest
 
 from indicators.models import Indicator
@@ -68,3 +70,41 @@ def test_the_change_form_reads_the_same_queries_whatever_the_number_of_indicator
         html = client.get(f"{LIST}{indicator.pk}/change/").content.decode()
     assert html.count("<option") < 20
     assert 'data-model-name="indicator"' in html  # carried_over_from: an autocomplete
+
+
+@pytest.mark.parametrize("role", ["planner", "officer"])
+def test_the_list_reads_its_total_from_the_summaries_through_changes(
+    client, build_plan, make_user, role, django_assert_max_num_queries
+):
+    """Indicators added and deleted, a project moved to another department, another plan
+    beside: the total shown equals Django's count of the user's indicators, uncounted."""
+    build_plan(projects_per_policy=2, policies=2)
+    later = build_plan(projects_per_policy=1, policies=1, slug="later")
+    later.start_fiscal_year = 2022  # its groups' first rows are another year's
+    later.save()
+    mine, theirs = Department.objects.create(name="自課"), Department.objects.create(name="他課")
+    projects = list(Project.objects.order_by("pk"))
+    for index, project in enumerate(projects):
+        project.department = (mine, theirs, None)[index % 3]
+        project.save()
+    user = make_user("planner") if role == "planner" else make_user("officer", departments=[mine])
+    client.force_login(user)
+    scoped = Indicator.objects.for_user(user)
+
+    def shown():
+        with django_assert_max_num_queries(20) as queries:
+            cl = client.get(LIST).context["cl"]
+        assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"]]
+        return cl.result_count, cl.full_result_count
+
+    assert shown() == (scoped.count(), scoped.count())
+    Indicator.objects.create(
+        project=projects[0], name="追加した指標", unit="人", target_value=Decimal("5")
+    )
+    Indicator.objects.filter(project=projects[3]).first().delete()
+    projects[1].department = mine
+    projects[1].save()
+    assert shown() == (scoped.count(), scoped.count())
+    assert 0 < scoped.count() and (scoped.count() == Indicator.objects.count()) == (
+        role == "planner"
+    )
