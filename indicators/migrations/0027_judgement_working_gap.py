@@ -2,11 +2,10 @@ from django.db import migrations, models
 from django.db.models import OuterRef, Subquery
 
 
-def fill(apps, schema_editor):
-    """Copy each judgement's plan, then judge every indicator again: the rows it changes
-    are those behind their line."""
+def copy_plans(apps, schema_editor):
+    """Copy each judgement's plan (the column is NOT NULL next). Its gap is measured by
+    0028_refill_stored_tables, with every stored table."""
     from indicators.services.bulk import immediate_constraint_checks
-    from indicators.services.judgements import write_judgements
 
     Indicator = apps.get_model("indicators", "Indicator")
     Judgement = apps.get_model("indicators", "Judgement")
@@ -14,20 +13,6 @@ def fill(apps, schema_editor):
     # Checked as they are written: PostgreSQL alters no table with checks still pending.
     with immediate_constraint_checks():
         Judgement.objects.update(plan_id=Subquery(plan[:1]))
-        write_judgements(
-            Judgement,
-            apps.get_model("indicators", "Actual"),
-            apps.get_model("indicators", "OfficialStatus"),
-            Indicator.objects.order_by("pk"),
-        )
-
-
-def count(apps, schema_editor):
-    """Count the working summaries again, with the judgements behind their line."""
-    from indicators.services.working_summaries import write_working_summaries
-
-    policies = apps.get_model("policies", "BasicPolicy").objects.values_list("pk", flat=True)
-    write_working_summaries(apps, policies)
 
 
 class Migration(migrations.Migration):
@@ -52,7 +37,7 @@ class Migration(migrations.Migration):
             name="plan_id",
             field=models.BigIntegerField(null=True, verbose_name="計画"),
         ),
-        migrations.RunPython(fill, migrations.RunPython.noop),
+        migrations.RunPython(copy_plans, migrations.RunPython.noop),
         migrations.AlterField(
             model_name="judgement",
             name="plan_id",
@@ -74,5 +59,4 @@ class Migration(migrations.Migration):
             field=models.PositiveIntegerField(default=0, verbose_name="軌道から遅れている指標"),
             preserve_default=False,
         ),
-        migrations.RunPython(count, migrations.RunPython.noop),
     ]
