@@ -103,7 +103,11 @@ def departments(tangled_plan):
 def test_the_yearly_entry_pages_plan_by_plan_as_the_ordered_queryset(
     tangled_plan, departments, assert_same_page, scoped
 ):
-    plans = [tangled_plan, Plan.objects.get(slug="other")]  # not in the order of their ids
+    other = Plan.objects.get(slug="other")  # made first: the plans' order is their names'
+    for plan, name in [(tangled_plan, "A計画"), (other, "B計画")]:
+        plan.name = name
+        plan.save()
+    plans = [tangled_plan, other]
     indicators = Indicator.objects.filter(project__plan__in=plans)
     department_ids = None
     if scoped:
