@@ -32,16 +32,14 @@ def _entry_indicators(user, plans):
     return Indicator.objects.for_user(user).with_yearly_data().filter(project__plan__in=plans)
 
 
-def _entry_page(request, plans, fiscal_year: int):
+def _entry_page(request, plans):
     """A page of the user's indicators of ``plans``, plan by plan, each in its order (a
     planner's form of every indicator of a 41,200-project plan was 68 MB and took 109 s;
     a count and sort of every plan's indicators for each page, 140 ms)."""
     user = request.user
     departments = roles.department_ids_in_scope(user)
     indicators = _entry_indicators(user, plans)
-    paginator = plan_lists.plans_indicators(
-        plans, fiscal_year, indicators, ENTRY_PAGE_SIZE, departments
-    )
+    paginator = plan_lists.plans_indicators(plans, indicators, ENTRY_PAGE_SIZE, departments)
     return paginator.get_page(request.GET.get("page"))
 
 
@@ -113,7 +111,7 @@ class ActualEntryMixin:
         )
         previous_years = list(range(min(p.start_fiscal_year for p in plans), fiscal_year))
         submitting = request.POST.get("action") == "submit"
-        page = _entry_page(request, plans, fiscal_year)
+        page = _entry_page(request, plans)
         form = YearEntryForm(
             request.POST or None,
             indicators=_posted_indicators(request, plans) if request.POST else page.object_list,

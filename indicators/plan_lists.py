@@ -13,7 +13,7 @@ from the ordered queryset; tests compare both with Django's Paginator over it.
 
 The lengths of the lists are stored: the carry-over's is the sum of its policies'
 indicator counts (``PolicyCounts``), the yearly entry's the sum of the indicators in the
-plans' working summaries of the year (of the departments only, for an officer), the review
+plans' working summaries (of the departments only, for an officer), the review
 queue's the sum of the year's submitted figures there (``working.submitted_count``).
 """
 
@@ -21,7 +21,7 @@ from django.db import connections
 from django.db.models import Sum
 
 from . import working
-from .models import ActualState, PolicyCounts, WorkingSummary
+from .models import ActualState, PolicyCounts
 from .paging import WalkedPaginator
 
 INDICATOR_ORDER = ("project__basic_policy__number", "project__number", "order", "pk")
@@ -104,28 +104,22 @@ def plan_indicators(plan, indicators, per_page: int) -> WalkedPaginator:
     )
 
 
-def plans_indicators(
-    plans, fiscal_year: int, indicators, per_page: int, departments=None
-) -> WalkedPaginator:
+def plans_indicators(plans, indicators, per_page: int, departments=None) -> WalkedPaginator:
     """A paginator of ``indicators`` (every indicator of ``plans``, or of their
     ``departments`` only, a list of ids) plan by plan as plans are listed, each in the
-    plan's order. Its length is the sum of the indicators in the plans' working summaries
-    of ``fiscal_year`` (a year of every plan): a page is a query for the length, one walk
-    of all the plans, and the page's indicators."""
+    plan's order. Its length is read from the working summaries
+    (``working.indicator_count``): a page is a query for the length, one walk of all the
+    plans, and the page's indicators."""
     plan_ids = [plan.pk for plan in plans]
     indicators = indicators.order_by(*PLAN_ORDER, *INDICATOR_ORDER)
     sql = PLANS_INDICATORS.format(departments="" if departments is None else IN_DEPARTMENTS)
-
-    def count() -> int:
-        rows = WorkingSummary.objects.filter(
-            basic_policy__plan__in=plan_ids, fiscal_year=fiscal_year
-        )
-        if departments is not None:
-            rows = rows.filter(department_id__in=departments)
-        return rows.aggregate(n=Sum("indicators"))["n"] or 0
-
     walk = _walk(indicators, sql, plans=plan_ids, departments=departments)
-    return WalkedPaginator(indicators, per_page, count=count, walk=walk)
+    return WalkedPaginator(
+        indicators,
+        per_page,
+        count=lambda: working.indicator_count(departments, plans=plan_ids),
+        walk=walk,
+    )
 
 
 def submitted_actuals(plan, year: int, actuals, per_page: int) -> WalkedPaginator:

@@ -130,11 +130,13 @@ def figure_count(departments=None) -> int:
     return sum(n or 0 for n in totals.values())
 
 
-def indicator_count(departments=None) -> int:
-    """Every indicator of every plan, or of the projects of ``departments`` (ids) only,
-    from the stored summaries (every group has a row in its plan's first year, carrying
-    the group's indicators): one query."""
+def indicator_count(departments=None, plans=None) -> int:
+    """Every indicator of every plan (of ``plans`` only, ids, where given), or of the
+    projects of ``departments`` (ids) only, from the stored summaries (every group has a
+    row in its plan's first year, carrying the group's indicators): one query."""
     rows = WorkingSummary.objects.filter(fiscal_year=F("basic_policy__plan__start_fiscal_year"))
+    if plans is not None:
+        rows = rows.filter(basic_policy__plan__in=plans)
     if departments is not None:
         rows = rows.filter(department_id__in=departments)
     return rows.aggregate(n=Sum("indicators"))["n"] or 0

@@ -125,7 +125,7 @@ def test_the_yearly_entry_pages_plan_by_plan_as_the_ordered_queryset(
     for per_page in (1, 2, 4):
         _same_pages(
             lambda per_page=per_page: plan_lists.plans_indicators(
-                plans, 2024, indicators, per_page, department_ids
+                plans, indicators, per_page, department_ids
             ),
             expected,
             per_page,
@@ -135,7 +135,7 @@ def test_the_yearly_entry_pages_plan_by_plan_as_the_ordered_queryset(
 
 def test_the_yearly_entry_of_no_department_is_empty(tangled_plan):
     plans = [tangled_plan]
-    paginator = plan_lists.plans_indicators(plans, 2024, Indicator.objects.none(), 50, [])
+    paginator = plan_lists.plans_indicators(plans, Indicator.objects.none(), 50, [])
     assert paginator.count == 0 and list(paginator.get_page(1).object_list) == []
 
 
