@@ -4,15 +4,17 @@ Whatever changes an indicator's definition, its figures, its official statuses, 
 threshold or years, or its project's plan calls ``refresh_judgements`` (or
 ``refresh_plan_judgements``) in the same transaction: the workflow and import services
 explicitly (they write in bulk, which sends no signals), ``indicators.signals`` for every
-single save or delete (the admin, the shell, fixtures). ``recompute_all_judgements`` rebuilds everything (``manage.py
-recompute_judgements``, after a change of the rule).
+single save or delete (the admin, the shell, fixtures). Saving drafts calls
+``refresh_draft_judgements``, which counts only the working summaries again.
+``recompute_all_judgements`` rebuilds everything (``manage.py recompute_judgements``,
+after a change of the rule).
 
 Each refresh judges its indicators from the database's current state and writes only
 what differs from the stored rows (new rows, changed rows, rows whose figure and official
 status are gone), so a refresh is idempotent, the order in which a fixture loads its
 objects does not matter, and a recomputation that changes nothing writes nothing.
-Every refresh ends by counting again the published summaries of the policies it judged
-(``indicators.services.summaries``), which the plan page reads.
+Every refresh ends by counting again the summaries of the policies it judged
+(``indicators.services.summaries``), which the plan page and the staff pages read.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from indicators import achievement
 from indicators.models import Actual, Indicator, Judgement, OfficialStatus
 from indicators.services import bulk, search_entries, summaries
+from indicators.services.working_summaries import refresh_working_summaries
 
 CHUNK = 2000
 
@@ -275,30 +278,53 @@ def write_judgements(
     return Written(written, policy_ids, published)
 
 
-def refresh_judgements(
-    indicator_ids: Iterable[int], fiscal_years: Iterable[int] | None = None
-) -> int:
-    """Judge these indicators again from their current figures, of every year or only of
-    ``fiscal_years`` (the years whose figures a writer changed: a publication of 10,000
-    figures then judges 10,000 rows, not the 50,000 of every year); call inside the
-    writer's transaction. Unknown ids (an indicator not yet loaded by a fixture) are
-    skipped."""
-    ids = sorted(set(indicator_ids))
-    if not ids:
-        return 0
+def _judge_again(indicator_ids: Iterable[int], fiscal_years: Iterable[int] | None) -> Written:
+    """Judge these indicators again and store what changed (``write_judgements``), in
+    chunks of ids; unknown ids (an indicator not yet loaded by a fixture) are skipped."""
     years = None if fiscal_years is None else set(fiscal_years)
     written = 0
     policy_ids: set[int] = set()
     published: set[int] = set()
-    for id_chunk in bulk.id_chunks(ids):  # one on PostgreSQL: write_judgements chunks
+    for id_chunk in bulk.id_chunks(sorted(set(indicator_ids))):  # one on PostgreSQL
         indicators = Indicator.objects.filter(pk__any_of=id_chunk)
         chunk = write_judgements(Judgement, Actual, OfficialStatus, indicators, years)
         written += chunk.rows
         policy_ids |= chunk.policy_ids
         published |= chunk.published_changed
-    summaries.refresh_summaries(policy_ids, years)
-    search_entries.refresh_statuses(published)  # a draft or a submission moves none
-    return written
+    return Written(written, policy_ids, published)
+
+
+def refresh_judgements(
+    indicator_ids: Iterable[int], fiscal_years: Iterable[int] | None = None
+) -> int:
+    """Judge these indicators again from their current figures, of every year or only of
+    ``fiscal_years`` (the years whose figures a writer changed: a publication of 10,000
+    figures then judges 10,000 rows, not the 50,000 of every year), and count their
+    policies' summaries again; call inside the writer's transaction."""
+    years = None if fiscal_years is None else set(fiscal_years)
+    written = _judge_again(indicator_ids, years)
+    summaries.refresh_summaries(written.policy_ids, years)
+    search_entries.refresh_statuses(written.published_changed)  # a draft moves none
+    return written.rows
+
+
+def refresh_draft_judgements(indicator_ids: Iterable[int], fiscal_years: Iterable[int]) -> int:
+    """Judge these indicators again after drafts of ``fiscal_years`` were saved.
+
+    A draft changes no published value, so only the working judgements and the working
+    summaries move: the published summaries, which count published statuses and figures
+    by scanning the policies' indicators, are not counted again (three queries that grow
+    with every plan in the database). Should a published status have moved all the same
+    (a stored judgement out of date), everything is counted as ``refresh_judgements``
+    does."""
+    years = set(fiscal_years)
+    written = _judge_again(indicator_ids, years)
+    if written.published_changed:
+        summaries.refresh_summaries(written.policy_ids, years)
+        search_entries.refresh_statuses(written.published_changed)
+    else:
+        refresh_working_summaries(written.policy_ids, years)
+    return written.rows
 
 
 def refresh_plan_judgements(plan_id: int) -> int:

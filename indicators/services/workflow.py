@@ -30,7 +30,7 @@ from policies import roles
 from policies.models import ReportingYear
 
 from . import bulk, notifications
-from .judgements import refresh_judgements
+from .judgements import refresh_draft_judgements, refresh_judgements
 from .working_summaries import refresh_working_summaries
 
 # SQLite allows some 32k parameters per query; stay well below for IN (...) lookups.
@@ -293,7 +293,7 @@ def save_drafts(
             user=user,
             reason=_("下書き保存"),
         )
-        refresh_judgements(
+        refresh_draft_judgements(
             [row[0] for row in to_create] + [actual.indicator_id for actual in to_update],
             [fiscal_year],
         )

@@ -6,11 +6,13 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from indicators import published
 from indicators.models import Actual, ActualState, Indicator, Judgement, PublishedSummary
-from indicators.services import workflow
+from indicators.services import judgements, workflow
 from indicators.services.synthetic import build_synthetic_plan
 from policies.models import BasicPolicy, Plan, Project
 
@@ -101,6 +103,46 @@ def test_drafts_change_nothing_public(build_plan, make_user):
     )
     assert Judgement.objects.filter(indicator=indicator, fiscal_year=2023).exists()
     assert stored(plan) == before == counted_by_hand(plan)
+
+
+def test_a_draft_over_a_published_figure_counts_no_published_summary(build_plan, make_user):
+    """A draft correcting a published figure, and a new one, move the working columns only:
+    the published summaries are not counted again, and still count what the public sees."""
+    plan = build_plan(projects_per_policy=2)
+    before = stored(plan)
+    first, second = Indicator.objects.filter(project__plan=plan).order_by("pk")[:2]
+    with CaptureQueriesContext(connection) as queries:
+        workflow.save_drafts(
+            user=make_user("planner"),
+            fiscal_year=2024,
+            entries=[
+                workflow.DraftEntry(indicator_id=first.pk, value=Decimal("1")),  # was 100
+                workflow.DraftEntry(indicator_id=second.pk, value=Decimal("200")),
+            ],
+        )
+    assert Judgement.objects.get(indicator=first, fiscal_year=2024).working_status == (
+        "not_achieved"
+    )
+    assert not [q for q in queries if "indicators_publishedsummary" in q["sql"]]
+    assert stored(plan) == before == counted_by_hand(plan)
+
+
+def test_a_draft_refresh_finding_a_stale_published_status_counts_it(build_plan):
+    """Should a stored published status be out of date when drafts are judged, the
+    published summaries are counted again rather than left wrong."""
+    plan = build_plan(projects_per_policy=2)
+    indicator = Indicator.objects.filter(project__plan=plan).order_by("pk").first()
+    Judgement.objects.filter(indicator=indicator, fiscal_year=2024).update(
+        published_status="not_achieved"
+    )
+    PublishedSummary.objects.filter(
+        basic_policy=indicator.project.basic_policy, fiscal_year=2024
+    ).update(achieved=0)
+    judgements.refresh_draft_judgements([indicator.pk], [2024])
+    assert Judgement.objects.get(indicator=indicator, fiscal_year=2024).published_status == (
+        "achieved"
+    )
+    assert stored(plan) == counted_by_hand(plan)
 
 
 def test_structure_changes_are_counted(build_plan):
