@@ -8,10 +8,10 @@ Run: SECRET_KEY=x .venv/bin/python bench/bench_confirm.py [--repeat 5] [--profil
 
 Builds bench_scale's SYNTHETIC plan "bench-writes" (``generate_synthetic_plan``'s made-up
 figures; 10,000 of its indicators have no 2024 figure). Each repetition times the raw
-``bulk_create`` of the 10,000 draft 2024 actuals exactly as bench_scale does (rolled back),
-then ``imports.confirm`` of the same rows as an upload's records (rolled back too, after
-the deferred foreign key checks its commit would run), and prints both, their ratio and
-the CPU of Python and the server; then the median ratio. ``--profile`` runs the confirms
+``bulk_create`` of the 10,000 draft 2024 actuals, then ``imports.confirm`` of the same rows
+as an upload's records, each with the deferred foreign key checks its commit would run and
+then rolled back (bench_scale times them so too), and prints both, their ratio and the CPU
+of Python and the server; then the median ratio. ``--profile`` runs the confirms
 under cProfile (slower) and prints the top functions; ``--queries`` prints each query's
 time.
 """
@@ -38,8 +38,19 @@ from bench_judging import Rollback, backend_cpu, query_times, vacuum
 WRITE_ROWS = 10_000
 
 
+def check_deferred_constraints() -> None:
+    """Run the foreign key checks that PostgreSQL defers to the commit (which the
+    benchmarks roll back): a write is timed with all its commit would cost."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
 def raw_seconds(indicators, values) -> tuple[float, str]:
-    """bench_scale's baseline: bulk_create the rows in a transaction, rolled back."""
+    """The baseline: bulk_create the rows in a transaction, with the foreign key checks of
+    its commit, rolled back."""
     from django.db import transaction
 
     from indicators.models import Actual, ActualState
@@ -54,14 +65,17 @@ def raw_seconds(indicators, values) -> tuple[float, str]:
             ),
             batch_size=bulk.BATCH_SIZE,
         )
+        check_deferred_constraints()
         raw = time.perf_counter() - start
         cpu, server = time.process_time() - cpu, backend_cpu() - server
         transaction.set_rollback(True)
     return raw, f"(CPU: Python {cpu:5.2f} s, server {server:5.2f} s)"
 
 
-def confirm_seconds(planner, records, profiler, *, queries: bool) -> tuple[float, str]:
-    from django.db import connection, transaction
+def confirm_seconds(planner, records, profiler, *, queries: bool) -> tuple[float, int, str]:
+    """``imports.confirm`` of the records, with the foreign key checks of its commit,
+    rolled back: (seconds, queries, CPU note)."""
+    from django.db import transaction
 
     from indicators.services import imports
 
@@ -71,9 +85,7 @@ def confirm_seconds(planner, records, profiler, *, queries: bool) -> tuple[float
             if profiler:
                 profiler.enable()
             result = imports.confirm(user=planner, records=records)
-            if connection.vendor == "postgresql":
-                # The foreign keys' checks, deferred to the commit, which is rolled back.
-                connection.cursor().execute("SET CONSTRAINTS ALL IMMEDIATE")
+            check_deferred_constraints()
             if profiler:
                 profiler.disable()
             seconds = time.perf_counter() - start
@@ -82,7 +94,7 @@ def confirm_seconds(planner, records, profiler, *, queries: bool) -> tuple[float
     except Rollback:
         pass
     assert result.created == WRITE_ROWS, result
-    return seconds, f"(CPU: Python {cpu:5.2f} s, server {server:5.2f} s) {count[0]} queries"
+    return seconds, count[0], f"(CPU: Python {cpu:5.2f} s, server {server:5.2f} s)"
 
 
 def main() -> None:
@@ -124,10 +136,10 @@ def main() -> None:
         vacuum()
         raw, raw_note = raw_seconds(indicators, values)
         vacuum()
-        confirm, note = confirm_seconds(planner, records, profiler, queries=args.queries)
+        confirm, queries, note = confirm_seconds(planner, records, profiler, queries=args.queries)
         ratios.append(confirm / raw)
         print(
-            f"raw {raw:5.2f} s {raw_note}, confirm {confirm:5.2f} s {note} → "
+            f"raw {raw:5.2f} s {raw_note}, confirm {confirm:5.2f} s {note} {queries} queries → "
             f"{confirm / raw:4.1f} × raw",
             flush=True,
         )
