@@ -11,9 +11,9 @@ times recomputing the judgements, and ``export_plan`` / ``import_plan`` of the w
 as subprocesses (peak RSS of the process). Once per run, on a plan of 10,000 indicators:
 the upload confirmation of 10,000 actuals against a raw ``bulk_create`` of the same rows
 (the median of three pairs, each with its commit's foreign key checks and rolled back, as
-``bench_confirm.py`` times them), and the publication of those 10,000 figures. Prints one table, a row as soon as it is
-measured, each figure beside its goal (✓ met, ✗ missed). A page that fails prints its
-error in its row.
+``bench_confirm.py`` times them), and the publication of those 10,000 figures. Prints one
+table, a row as soon as it is measured, each figure beside its goal (✓ met, ✗ missed). A
+page that fails prints its error in its row.
 
 PAGES names URLs, not paths, so views added or moved later are still measured; a URL
 name that no longer exists shows as an error. The machine's load makes timings noisy.
