@@ -150,7 +150,8 @@ def read_upload(name: str, data: bytes) -> list[dict[str, str]]:
 
     Blank rows are kept (as empty dicts' values) so row numbers match the file. A row
     with more cells than the header keeps the rest under EXTRA, for build_preview to
-    refuse it (an unquoted "1,234" in a CSV shifts every later cell). Raises UploadError on a file over a limit.
+    refuse it (an unquoted "1,234" in a CSV shifts every later cell). Raises UploadError
+    on a file over a limit.
     """
     try:
         rows = _file_rows(name, data)
@@ -195,28 +196,86 @@ def _parse_row(record: dict[str, str], indicator: Indicator) -> tuple[Decimal, l
 def build_preview(*, user, records: Sequence[dict[str, str]]) -> Preview:
     """Check every row of an upload against what the user may enter; write nothing."""
     preview = Preview()
-    # Only the indicators the rows name (by ID, or by project number where the ID is
-    # blank), not every one the user may see: one query (per 2,000 rows on SQLite).
+    checked = _checked_rows(records, _named_indicators(user, records), preview)
+    _classify(checked, preview)
+    preview.errors.sort(key=lambda error: error.row)
+    return preview
+
+
+@dataclass
+class _NamedIndicators:
+    """The indicators an upload's rows name that the user may enter: by ID, and by
+    (project number, indicator name) for the rows whose ID is blank; ``foreign`` are the
+    IDs that exist but are another department's."""
+
+    by_id: dict[int, Indicator]
+    by_name: dict[tuple[str, str], Indicator]
+    numbers: set[str]
+    foreign: set[int]
+
+
+def _named_indicators(user, records: Sequence[dict[str, str]]) -> _NamedIndicators:
+    """Only the indicators the rows name, not every one the user may see: one query
+    (per 2,000 rows on SQLite), and one more for IDs that are not the user's."""
     in_scope = Indicator.objects.for_user(user).order_by()
     ids = sorted({_int(r.get(ID, "")) for r in records} - {None})
-    scope: dict[int, Indicator] = {}
+    by_id: dict[int, Indicator] = {}
     for chunk in bulk.id_chunks(ids):
-        scope.update((i.pk, i) for i in _indicators(in_scope.filter(pk__any_of=chunk)))
+        by_id.update((i.pk, i) for i in _indicators(in_scope.filter(pk__any_of=chunk)))
     named: list[Indicator] = []
     for chunk in workflow._chunks(
         sorted({r.get(PROJECT_NUMBER, "") for r in records if not r.get(ID)})
     ):
         named += _indicators(in_scope.filter(project__number__in=chunk).order_by("pk"))
-    by_name = {(i.project.number, i.name): i for i in named}
-    numbers = {i.project.number for i in named}
-
-    # The ids that are not the user's: another department's, or none at all.
-    wanted = set(ids) - scope.keys()
     foreign: set[int] = set()
-    for chunk in bulk.id_chunks(sorted(wanted)):  # usually none
+    for chunk in bulk.id_chunks(sorted(set(ids) - by_id.keys())):  # usually none
         foreign.update(Indicator.objects.filter(pk__any_of=chunk).values_list("pk", flat=True))
+    return _NamedIndicators(
+        by_id=by_id,
+        by_name={(i.project.number, i.name): i for i in named},
+        numbers={i.project.number for i in named},
+        foreign=foreign,
+    )
 
-    parsed = []  # (row number, indicator, fiscal year, record)
+
+def _row_indicator(
+    record: dict[str, str], named: _NamedIndicators
+) -> tuple[Indicator | None, str | None]:
+    """The indicator a row names by its ID, or by its project number and indicator name
+    where the ID is blank; or why it names none the user may enter."""
+    pk = _int(record.get(ID, ""))
+    number = record.get(PROJECT_NUMBER, "")
+    if pk is None and record.get(ID):
+        return None, _("ID「%(id)s」は数字ではありません。") % {"id": record[ID]}
+    if pk is not None:
+        indicator = named.by_id.get(pk)
+        if indicator is None:
+            message = (
+                _("担当課が違う指標の実績は入力できません（ID: %(id)s）。")
+                if pk in named.foreign
+                else _("ID %(id)s の指標はありません。")
+            )
+            return None, message % {"id": pk}
+        if number and number != indicator.project.number:
+            message = _("事業番号「%(number)s」が ID %(id)s の指標の事業と合いません。")
+            return None, message % {"number": number, "id": pk}
+        return indicator, None
+    if number not in named.numbers:
+        return None, _("事業番号「%(number)s」の事業はないか、担当外です。") % {"number": number}
+    indicator = named.by_name.get((number, record.get(INDICATOR, "")))
+    if indicator is None:
+        message = _("事業「%(number)s」に指標「%(name)s」はありません。")
+        return None, message % {"number": number, "name": record.get(INDICATOR, "")}
+    return indicator, None
+
+
+def _checked_rows(
+    records: Sequence[dict[str, str]], named: _NamedIndicators, preview: Preview
+) -> list[tuple]:
+    """(row number, indicator, fiscal year, value, note) of each row that names an
+    indicator and a year once, with a good value; the others' errors go to ``preview``.
+    Blank rows, and template rows left without a value or note, are skipped."""
+    checked = []
     seen: dict[tuple[int, int], int] = {}
     read_year = functools.lru_cache(maxsize=None)(parse_fiscal_year)  # a few distinct texts
     for index, record in enumerate(records):
@@ -228,81 +287,54 @@ def build_preview(*, user, records: Sequence[dict[str, str]]) -> Preview:
             continue
         if not record.get(VALUE) and not record.get(NOTE):
             continue  # a template row left blank: nothing to enter
-        error = None
-        indicator = None
-        pk = _int(record.get(ID, ""))
-        number = record.get(PROJECT_NUMBER, "")
-        if pk is None and record.get(ID):
-            error = _("ID「%(id)s」は数字ではありません。") % {"id": record[ID]}
-        elif pk is not None:
-            indicator = scope.get(pk)
-            if indicator is None:
-                error = (
-                    _("担当課が違う指標の実績は入力できません（ID: %(id)s）。")
-                    if pk in foreign
-                    else _("ID %(id)s の指標はありません。")
-                ) % {"id": pk}
-            elif number and number != indicator.project.number:
-                error = _("事業番号「%(number)s」が ID %(id)s の指標の事業と合いません。") % {
-                    "number": number,
-                    "id": pk,
-                }
-        elif number not in numbers:
-            error = _("事業番号「%(number)s」の事業はないか、担当外です。") % {"number": number}
-        else:
-            indicator = by_name.get((number, record.get(INDICATOR, "")))
-            if indicator is None:
-                error = _("事業「%(number)s」に指標「%(name)s」はありません。") % {
-                    "number": number,
-                    "name": record.get(INDICATOR, ""),
-                }
+        indicator, error = _row_indicator(record, named)
         if error is None:
             try:
                 fiscal_year = read_year(record.get(YEAR, ""))
             except FiscalYearError as exc:
                 error = str(exc)
+        if error is None and (indicator.pk, fiscal_year) in seen:
+            error = _("%(row)d 行目と同じ指標・年度の行です（重複）。") % {
+                "row": seen[indicator.pk, fiscal_year]
+            }
         if error is not None:
             preview.errors.append(RowError(row, error))
             continue
-        key = (indicator.pk, fiscal_year)
-        if key in seen:
-            preview.errors.append(
-                RowError(
-                    row,
-                    _("%(row)d 行目と同じ指標・年度の行です（重複）。") % {"row": seen[key]},
-                )
-            )
-            continue
-        seen[key] = row
+        seen[indicator.pk, fiscal_year] = row
         value, messages = _parse_row(record, indicator)
-        for message in messages:
-            preview.errors.append(RowError(row, message))
+        preview.errors += [RowError(row, message) for message in messages]
         if not messages:
-            parsed.append((row, indicator, fiscal_year, value, record.get(NOTE, "").strip()))
+            checked.append((row, indicator, fiscal_year, value, record.get(NOTE, "").strip()))
+    return checked
 
-    years = {year for _row, _i, year, _v, _n in parsed}
+
+def _existing_actuals(checked: list[tuple]) -> dict[tuple[int, int], Actual]:
+    """The actuals already stored for the checked rows, by (indicator, year)."""
+    years = {year for _row, _i, year, _v, _n in checked}
     existing = {}
-    for chunk in bulk.id_chunks(sorted({indicator.pk for _r, indicator, _y, _v, _n in parsed})):
+    for chunk in bulk.id_chunks(sorted({indicator.pk for _r, indicator, _y, _v, _n in checked})):
         existing.update(
             ((a.indicator_id, a.fiscal_year), a)
             for a in Actual.objects.filter(indicator_id__any_of=chunk, fiscal_year__in=years)
             .order_by()
             .only("indicator_id", "fiscal_year", "value", "note", "state", "version")
         )
+    return existing
+
+
+def _classify(checked: list[tuple], preview: Preview) -> None:
+    """Each checked row as new, changed or unchanged against its stored actual, or an
+    error: a locked year, or a change to a submitted or approved figure."""
+    existing = _existing_actuals(checked)
     locked = set(
-        ReportingYear.objects.filter(is_locked=True, fiscal_year__in=years).values_list(
-            "plan_id", "fiscal_year"
-        )
+        ReportingYear.objects.filter(
+            is_locked=True, fiscal_year__in={year for _r, _i, year, _v, _n in checked}
+        ).values_list("plan_id", "fiscal_year")
     )
-    for row, indicator, fiscal_year, value, note in parsed:
+    for row, indicator, fiscal_year, value, note in checked:
         if (indicator.project.plan_id, fiscal_year) in locked:
-            preview.errors.append(
-                RowError(
-                    row,
-                    _("%(year)s はロックされているため変更できません。")
-                    % {"year": format_era(fiscal_year)},
-                )
-            )
+            message = _("%(year)s はロックされているため変更できません。")
+            preview.errors.append(RowError(row, message % {"year": format_era(fiscal_year)}))
             continue
         actual = existing.get((indicator.pk, fiscal_year))
         if actual is None:
@@ -310,29 +342,15 @@ def build_preview(*, user, records: Sequence[dict[str, str]]) -> Preview:
             continue
         kind = UNCHANGED if (actual.value, actual.note) == (value, note) else CHANGED
         if kind == CHANGED and actual.state not in workflow.EDITABLE_STATES:
+            message = _(
+                "「%(state)s」の実績は変更できません。企画担当に差し戻しを依頼してください。"
+            )
             preview.errors.append(
-                RowError(
-                    row,
-                    _("「%(state)s」の実績は変更できません。企画担当に差し戻しを依頼してください。")
-                    % {"state": ActualState(actual.state).label},
-                )
+                RowError(row, message % {"state": ActualState(actual.state).label})
             )
             continue
-        preview.rows.append(
-            PreviewRow(
-                row,
-                kind,
-                indicator,
-                fiscal_year,
-                value,
-                note,
-                actual.value,
-                actual.note,
-                actual.version,
-            )
-        )
-    preview.errors.sort(key=lambda error: error.row)
-    return preview
+        old = (actual.value, actual.note, actual.version)
+        preview.rows.append(PreviewRow(row, kind, indicator, fiscal_year, value, note, *old))
 
 
 # What the checks, the preview and save_drafts read of an indicator and its project.
