@@ -67,61 +67,71 @@ def send_reminders(
     result = ReminderResult()
     reporting_years = ReportingYear.objects.filter(fiscal_year=fiscal_year).select_related("plan")
     for reporting_year in reporting_years:
-        plan, due_date = reporting_year.plan, reporting_year.due_date
-        if due_date is None:
-            result.plans_without_due_date.append(str(plan))
+        if reporting_year.due_date is None:
+            result.plans_without_due_date.append(str(reporting_year.plan))
             continue
-        days_late = (today - due_date).days
-        if days_late <= 0:
-            kind = ReminderLog.Kind.BEFORE_DUE
-        elif days_late < escalate_after_days:
-            kind = ReminderLog.Kind.OVERDUE
-        else:
-            kind = ReminderLog.Kind.ESCALATED
-        cc = planner_addresses() if kind == ReminderLog.Kind.ESCALATED else []
-        already = set(
-            ReminderLog.objects.filter(
-                plan=plan, fiscal_year=fiscal_year, sent_on=today
-            ).values_list("department_id", flat=True)
-        )
-        indicators = Indicator.objects.filter(project__plan=plan)
-        for row in reports.submission_tracker(plan, fiscal_year):
-            department = row.department
-            if department is None or not row.outstanding:
-                continue
-            if department.pk in already:
-                result.skipped_today.append(department.name)
-                continue
-            to = sorted({u.email for u in department.members.all() if u.is_active and u.email})
-            if not to:
-                result.no_address.append(department.name)
-                continue
-            listed = list(
-                reports.outstanding(indicators, fiscal_year)
-                .filter(project__department=department)
-                .select_related("project")
-                .order_by("project__basic_policy__number", "project__summary_order", "order", "pk")
-            )
-            subject = _("【%(plan)s】%(year)s 実績の提出のお願い（%(count)d 件）") % {
-                "plan": plan,
-                "year": format_era_long(fiscal_year),
-                "count": len(listed),
-            }
-            with transaction.atomic():
-                log = ReminderLog.objects.create(
-                    plan=plan,
-                    department=department,
-                    fiscal_year=fiscal_year,
-                    kind=kind,
-                    sent_on=today,
-                    recipients=", ".join(to + cc),
-                    missing_count=len(listed),
-                )
-                EmailMessage(
-                    subject,
-                    _body(plan, fiscal_year, due_date, kind, listed),
-                    to=to,
-                    cc=cc,
-                ).send()
-            result.sent.append(log)
+        kind = _kind((today - reporting_year.due_date).days, escalate_after_days)
+        _remind_plan(reporting_year, kind, today, result)
     return result
+
+
+def _kind(days_late: int, escalate_after_days: int) -> str:
+    if days_late <= 0:
+        return ReminderLog.Kind.BEFORE_DUE
+    if days_late < escalate_after_days:
+        return ReminderLog.Kind.OVERDUE
+    return ReminderLog.Kind.ESCALATED
+
+
+def _remind_plan(reporting_year: ReportingYear, kind: str, today, result: ReminderResult):
+    """Mail each department of the plan with outstanding figures of the year, unless it
+    was reminded today or none of its officers has an address."""
+    plan, fiscal_year = reporting_year.plan, reporting_year.fiscal_year
+    cc = planner_addresses() if kind == ReminderLog.Kind.ESCALATED else []
+    already = set(
+        ReminderLog.objects.filter(plan=plan, fiscal_year=fiscal_year, sent_on=today).values_list(
+            "department_id", flat=True
+        )
+    )
+    indicators = Indicator.objects.filter(project__plan=plan)
+    for row in reports.submission_tracker(plan, fiscal_year):
+        department = row.department
+        if department is None or not row.outstanding:
+            continue
+        if department.pk in already:
+            result.skipped_today.append(department.name)
+            continue
+        to = sorted({u.email for u in department.members.all() if u.is_active and u.email})
+        if not to:
+            result.no_address.append(department.name)
+            continue
+        listed = list(
+            reports.outstanding(indicators, fiscal_year)
+            .filter(project__department=department)
+            .select_related("project")
+            .order_by("project__basic_policy__number", "project__summary_order", "order", "pk")
+        )
+        result.sent.append(_send(reporting_year, department, kind, to, cc, listed, today))
+
+
+def _send(reporting_year, department, kind, to, cc, listed, today) -> ReminderLog:
+    """Log a department's reminder and mail it, together or not at all."""
+    plan, fiscal_year = reporting_year.plan, reporting_year.fiscal_year
+    subject = _("【%(plan)s】%(year)s 実績の提出のお願い（%(count)d 件）") % {
+        "plan": plan,
+        "year": format_era_long(fiscal_year),
+        "count": len(listed),
+    }
+    with transaction.atomic():
+        log = ReminderLog.objects.create(
+            plan=plan,
+            department=department,
+            fiscal_year=fiscal_year,
+            kind=kind,
+            sent_on=today,
+            recipients=", ".join(to + cc),
+            missing_count=len(listed),
+        )
+        body = _body(plan, fiscal_year, reporting_year.due_date, kind, listed)
+        EmailMessage(subject, body, to=to, cc=cc).send()
+    return log
