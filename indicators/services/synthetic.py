@@ -128,10 +128,27 @@ def build_synthetic_plan(
         for policy in policy_objects
         for m in range(1, measures_per_policy + 1)
     )
+    project_objects = _projects(plan, projects, measure_objects, department_objects)
+    Project.objects.bulk_create(project_objects, batch_size=BATCH_SIZE)
+    indicators = []
+    for project in project_objects:
+        count = 2 if rng.random() < 0.3 else 1
+        indicators += [_indicator(rng, project, order) for order in range(1, count + 1)]
+    Indicator.objects.bulk_create(indicators, batch_size=BATCH_SIZE)
+    actuals = _actuals(rng, indicators, reporting_year)
+    Actual.objects.bulk_create(actuals, batch_size=BATCH_SIZE)
+    refresh_plan_judgements(plan.pk)
+    bump_public_cache()
+    return SyntheticPlan(plan, len(project_objects), len(indicators), len(actuals))
+
+
+def _projects(plan, projects: int, measures: list, departments: list) -> list[Project]:
+    """The plan's projects, spread evenly over the measures and in turn over the
+    departments; about a tenth start during the plan (numbered as R3-1 …)."""
     project_objects = []
-    added = max(1, projects // 10)  # about a tenth start during the plan, as R3-1 …
+    added = max(1, projects // 10)
     for i in range(1, projects + 1):
-        measure = measure_objects[(i - 1) * len(measure_objects) // projects]
+        measure = measures[(i - 1) * len(measures) // projects]
         later = i > projects - added
         year_added = START_YEAR + 1 + (i % (END_YEAR - START_YEAR)) if later else None
         project_objects.append(
@@ -141,18 +158,17 @@ def build_synthetic_plan(
                 measure=measure,
                 number=f"R{year_added - 2018}-{i}" if later else str(i),
                 name=f"合成事業{i}",
-                department=department_objects[i % len(department_objects)],
+                department=departments[i % len(departments)],
                 fiscal_year_added=year_added,
                 summary_order=i,
             )
         )
-    Project.objects.bulk_create(project_objects, batch_size=BATCH_SIZE)
-    indicators = []
-    for project in project_objects:
-        count = 2 if rng.random() < 0.3 else 1
-        indicators += [_indicator(rng, project, order) for order in range(1, count + 1)]
-    Indicator.objects.bulk_create(indicators, batch_size=BATCH_SIZE)
+    return project_objects
 
+
+def _actuals(rng, indicators: list[Indicator], reporting_year: int) -> list[Actual]:
+    """Published figures for every year of each indicator before ``reporting_year``, and
+    that year a mix of missing, draft, submitted, approved and published ones."""
     now = timezone.now()
     states, weights = zip(*CURRENT_YEAR_STATES, strict=True)
     actuals = []
@@ -180,7 +196,4 @@ def build_synthetic_plan(
                     else None,
                 )
             )
-    Actual.objects.bulk_create(actuals, batch_size=BATCH_SIZE)
-    refresh_plan_judgements(plan.pk)
-    bump_public_cache()
-    return SyntheticPlan(plan, len(project_objects), len(indicators), len(actuals))
+    return actuals
