@@ -267,7 +267,9 @@ def summary(request, slug, year):
     plan = _plan_and_year(slug, year)
     if request.GET.get("format") == "xlsx":
         return _xlsx(reports.summary_xlsx(plan, year), f"{plan.slug}-{year}-summary.xlsx")
-    paged = _page(request, reports.summary_projects(plan, year), SUMMARY_PAGE_SIZE)
+    projects = reports.summary_projects(plan, year)
+    paginator = plan_lists.summary_projects(plan, year, projects, SUMMARY_PAGE_SIZE)
+    paged = _paginated(request, paginator)
     return render(
         request,
         "indicators/staff/summary.html",

@@ -1,13 +1,14 @@
-"""The staff lists of a plan (carry-over, yearly entry, review queue) page as Django's Paginator pages the
-ordered queryset: on PostgreSQL they are read by walking the plan's policies and projects
-in order (indicators.plan_lists), elsewhere from the queryset itself."""
+"""The staff lists of a plan (carry-over, yearly entry, review queue, summary) page as
+Django's Paginator pages the ordered queryset: on PostgreSQL they are read by walking the
+plan's policies and projects in order (indicators.plan_lists), elsewhere from the queryset
+itself."""
 
 from decimal import Decimal
 
 import pytest
 from django.core.paginator import Paginator
 
-from indicators import plan_lists
+from indicators import plan_lists, reports
 from indicators.models import Actual, Indicator
 from indicators.services import workflow
 from indicators.services.summaries import refresh_plan_summaries
@@ -153,6 +154,29 @@ def test_the_review_queue_pages_as_the_ordered_queryset(tangled_plan, assert_sam
         2,
         assert_same_page,
     )
+
+
+@pytest.mark.parametrize("year", [2023, 2024])
+def test_the_summary_pages_as_the_ordered_queryset(tangled_plan, assert_same_page, year):
+    """Each policy's table in its order (not the projects' ids), without the projects left
+    out of the tables or started after the year."""
+    projects = list(Project.objects.filter(plan=tangled_plan).order_by("pk"))
+    for project, order in zip(projects, [3, 1, 2, None, 2, 1, 5, 4, None], strict=True):
+        Project.objects.filter(pk=project.pk).update(summary_order=order)
+    Project.objects.filter(pk=projects[5].pk).update(fiscal_year_added=2024, number="R6-1")
+    listed = reports.summary_projects(tangled_plan, year)
+    expected = list(listed)
+    assert len(expected) == (6 if year == 2023 else 7)
+    assert [p.pk for p in expected[:3]] != sorted(p.pk for p in expected[:3])
+    for per_page in (1, 2, 4):
+        _same_pages(
+            lambda per_page=per_page: plan_lists.summary_projects(
+                tangled_plan, year, listed, per_page
+            ),
+            expected,
+            per_page,
+            assert_same_page,
+        )
 
 
 def test_the_review_queue_count_follows_the_workflow(tangled_plan, make_user):
