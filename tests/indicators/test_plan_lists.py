@@ -76,6 +76,17 @@ def _same_pages(paginator, expected_list, per_page, assert_same_page):
         assert_same_page(paginator().get_page(asked), expected)
 
 
+def _same_pages_of_every_size(paginator_of, expected_list, assert_same_page):
+    """``paginator_of(per_page)`` pages as Django's Paginator, 1, 2 and 4 to a page."""
+    for per_page in (1, 2, 4):
+        _same_pages(
+            lambda per_page=per_page: paginator_of(per_page),
+            expected_list,
+            per_page,
+            assert_same_page,
+        )
+
+
 def test_the_carry_over_list_pages_as_the_ordered_queryset(tangled_plan, assert_same_page):
     indicators = Indicator.objects.filter(project__plan=tangled_plan)
     expected = indicators.order_by(
@@ -123,15 +134,11 @@ def test_the_yearly_entry_pages_plan_by_plan_as_the_ordered_queryset(
     ]
     assert len(expected) == (5 if scoped else 18)
     assert [i.project.plan for i in (expected[0], expected[-1])] == plans
-    for per_page in (1, 2, 4):
-        _same_pages(
-            lambda per_page=per_page: plan_lists.plans_indicators(
-                plans, indicators, per_page, department_ids
-            ),
-            expected,
-            per_page,
-            assert_same_page,
-        )
+    _same_pages_of_every_size(
+        lambda per_page: plan_lists.plans_indicators(plans, indicators, per_page, department_ids),
+        expected,
+        assert_same_page,
+    )
 
 
 def test_the_yearly_entry_of_no_department_is_empty(tangled_plan):
@@ -168,15 +175,11 @@ def test_the_summary_pages_as_the_ordered_queryset(tangled_plan, assert_same_pag
     expected = list(listed)
     assert len(expected) == (6 if year == 2023 else 7)
     assert [p.pk for p in expected[:3]] != sorted(p.pk for p in expected[:3])
-    for per_page in (1, 2, 4):
-        _same_pages(
-            lambda per_page=per_page: plan_lists.summary_projects(
-                tangled_plan, year, listed, per_page
-            ),
-            expected,
-            per_page,
-            assert_same_page,
-        )
+    _same_pages_of_every_size(
+        lambda per_page: plan_lists.summary_projects(tangled_plan, year, listed, per_page),
+        expected,
+        assert_same_page,
+    )
 
 
 def test_the_review_queue_count_follows_the_workflow(tangled_plan, make_user):
