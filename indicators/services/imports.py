@@ -308,9 +308,8 @@ def _checked_rows(
     return checked
 
 
-def _existing_actuals(checked: list[tuple]) -> dict[tuple[int, int], Actual]:
-    """The actuals already stored for the checked rows, by (indicator, year)."""
-    years = {year for _row, _i, year, _v, _n in checked}
+def _existing_actuals(checked: list[tuple], years: set[int]) -> dict[tuple[int, int], Actual]:
+    """The actuals already stored for the checked rows (of ``years``), by (indicator, year)."""
     existing = {}
     for chunk in bulk.id_chunks(sorted({indicator.pk for _r, indicator, _y, _v, _n in checked})):
         existing.update(
@@ -325,11 +324,12 @@ def _existing_actuals(checked: list[tuple]) -> dict[tuple[int, int], Actual]:
 def _classify(checked: list[tuple], preview: Preview) -> None:
     """Each checked row as new, changed or unchanged against its stored actual, or an
     error: a locked year, or a change to a submitted or approved figure."""
-    existing = _existing_actuals(checked)
+    years = {year for _row, _i, year, _v, _n in checked}
+    existing = _existing_actuals(checked, years)
     locked = set(
-        ReportingYear.objects.filter(
-            is_locked=True, fiscal_year__in={year for _r, _i, year, _v, _n in checked}
-        ).values_list("plan_id", "fiscal_year")
+        ReportingYear.objects.filter(is_locked=True, fiscal_year__in=years).values_list(
+            "plan_id", "fiscal_year"
+        )
     )
     for row, indicator, fiscal_year, value, note in checked:
         if (indicator.project.plan_id, fiscal_year) in locked:

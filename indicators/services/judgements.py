@@ -278,10 +278,9 @@ def write_judgements(
     return Written(written, policy_ids, published)
 
 
-def _judge_again(indicator_ids: Iterable[int], fiscal_years: Iterable[int] | None) -> Written:
+def _judge_again(indicator_ids: Iterable[int], years: set[int] | None) -> Written:
     """Judge these indicators again and store what changed (``write_judgements``), in
     chunks of ids; unknown ids (an indicator not yet loaded by a fixture) are skipped."""
-    years = None if fiscal_years is None else set(fiscal_years)
     written = 0
     policy_ids: set[int] = set()
     published: set[int] = set()
